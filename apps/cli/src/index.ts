@@ -1,0 +1,2 @@
+export { CliError } from './cli-error.js';
+export { buildProgram, main } from './main.js';

@@ -1,0 +1,6 @@
+export * from './analysis.js';
+export * from './domain.js';
+export * from './labels.js';
+export * from './recording-events.js';
+export * from './result.js';
+export * from './samples.js';

@@ -1,0 +1,143 @@
+import type { DeviceConfig } from '@hamstream/core';
+
+/**
+ * The sensor-driver contract. A driver knows bytes and GATT, nothing of noble, RxJS or the server.
+ * UUIDs are in noble's form: lowercase hex without dashes; 16-bit UUIDs as 4 digits.
+ */
+
+/** What a decoder emits. Vectors are xyz interleaved (3 × count) to avoid per-sample allocation. */
+export type DecodedItem =
+  | {
+      kind: 'acc';
+      count: number;
+      /** The sensor's own per-sample time, µs (device epoch as documented per driver); null if it has no clock. */
+      sensorTUs: Float64Array | null;
+      /** m/s², sensor frame, gravity included. */
+      valuesMs2: Float64Array;
+    }
+  | { kind: 'gyro'; count: number; sensorTUs: Float64Array | null; valuesDps: Float64Array }
+  | {
+      /** The sensor's onboard orientation estimate (roll, pitch, yaw), degrees. */
+      kind: 'euler';
+      count: number;
+      sensorTUs: Float64Array | null;
+      valuesDeg: Float64Array;
+    }
+  | { kind: 'quaternion'; w: number; x: number; y: number; z: number }
+  | { kind: 'magnetometer'; raw: [number, number, number] }
+  | { kind: 'temperature'; celsius: number }
+  | { kind: 'force'; count: number; sensorTUs: Float64Array | null; forceN: Float64Array }
+  | {
+      kind: 'rsc';
+      speedMps: number;
+      /** The value as the footpod sent it (1/min). */
+      cadenceRaw: number;
+      /** Steps per minute, both feet, after applying the device's `cadenceUnit`. */
+      cadenceSpm: number;
+      strideLengthM: number | null;
+      totalDistanceM: number | null;
+      running: boolean;
+    }
+  | {
+      kind: 'rsc-feature';
+      strideLength: boolean;
+      totalDistance: boolean;
+      walkingRunning: boolean;
+      calibration: boolean;
+      multipleLocations: boolean;
+    }
+  | { kind: 'battery'; volts: number | null; percent: number | null }
+  | {
+      /** A control-point response (Polar PMD `F0 …`, RSC `10 …`, Tindeq command response). */
+      kind: 'control-response';
+      op: number;
+      /** Measurement type the response is about (Polar), else null. */
+      measurementType: number | null;
+      status: number;
+      statusText: string;
+      /** Raw parameter bytes (reassembled across `more` packets for Polar). */
+      params: Uint8Array;
+    }
+  | { kind: 'stream-stopped'; measurementTypes: number[] }
+  | { kind: 'low-power' }
+  | { kind: 'text'; text: string };
+
+export type DecodedKind = DecodedItem['kind'];
+
+export type DecodeErrorCode =
+  | 'E_SHORT_FRAME'
+  | 'E_BAD_HEADER'
+  | 'E_BAD_LENGTH'
+  | 'E_UNKNOWN_TYPE'
+  | 'E_UNKNOWN_CHARACTERISTIC'
+  | 'E_BAD_VALUE'
+  | 'E_RESYNC';
+
+export interface DecodeError {
+  code: DecodeErrorCode;
+  message: string;
+  /** Bytes dropped by this error (e.g. while resynchronising). */
+  droppedBytes?: number;
+}
+
+/** A decoder never throws: it returns what it could decode plus, at most, one error. */
+export interface DecodeResult {
+  items: DecodedItem[];
+  error: DecodeError | null;
+}
+
+/** A pure, stateful decoder for one device (reassembly buffers, Polar FACTOR, timestamp unwrapping). */
+export interface DeviceDecoder {
+  decode(characteristic: string, bytes: Uint8Array): DecodeResult;
+  /** Forget stream state, e.g. after a disconnect (Polar prevTs, WitMotion partial record). */
+  reset(): void;
+}
+
+/** One GATT write the daemon performs. */
+export interface CommandStep {
+  characteristic: string;
+  bytes: Uint8Array;
+  /** Write with response (true) or without (false). */
+  withResponse: boolean;
+  /** Wait this long after the write before the next step, ms. */
+  delayAfterMs?: number;
+  /** The driver expects a control-point response to this write (Polar). */
+  expectsResponse?: boolean;
+  /** Why this step exists, for logs. */
+  description: string;
+}
+
+export interface AdvertisementMatch {
+  /** Local-name prefixes, e.g. `Polar`, `Progressor`. */
+  namePrefixes: readonly string[];
+  /** Substrings any local name may contain (WitMotion: `WT`). */
+  nameIncludes?: readonly string[];
+  /** Advertised service UUIDs that identify the sensor. */
+  serviceUuids: readonly string[];
+}
+
+export interface GattLayout {
+  service: string;
+  /** Characteristics to subscribe to (notify or indicate), in subscription order. */
+  subscribe: readonly string[];
+  /** Characteristic commands are written to, if any. */
+  control: string | null;
+  /** Characteristics worth reading once after connecting (features, battery). */
+  read?: readonly string[];
+}
+
+export interface SensorDriver {
+  /** Stable kebab-case id, used in recordings, tags and logs. */
+  id: string;
+  vendor: string;
+  models: readonly string[];
+  match: AdvertisementMatch;
+  gatt: GattLayout;
+  /** Sample streams and units this driver emits, for the registry and docs. */
+  emits: readonly DecodedKind[];
+  /** Writes that start streaming, built from the device config (rate, range, …). */
+  startSequence(config: DeviceConfig): CommandStep[];
+  /** Writes that stop streaming. */
+  stopSequence(config: DeviceConfig): CommandStep[];
+  createDecoder(config: DeviceConfig): DeviceDecoder;
+}
