@@ -4,3 +4,4 @@ export * from './labels.js';
 export * from './recording-events.js';
 export * from './result.js';
 export * from './samples.js';
+export * from './hex.js';
