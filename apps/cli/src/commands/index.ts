@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerValidate } from './validate.js';
 
 /**
  * Every command registers itself here, one line each. Commands import their heavy
@@ -7,4 +8,5 @@ import type { Command } from 'commander';
  */
 export function registerCommands(program: Command): void {
   void program;
+  registerValidate(program);
 }
