@@ -1,1 +1,17 @@
+export * from './definitions/ble-rsc.js';
+export * from './definitions/polar-pmd.js';
+export * from './definitions/tindeq-progressor.js';
+export * from './definitions/witmotion-wt901.js';
+export { BATTERY_LEVEL, decodeBatteryLevel } from './lib/battery-level.js';
+export { LsbBitReader, readBitsLsb, signExtend } from './lib/bit-reader.js';
+export { ByteReader, float32FromBits, float32ToBits } from './lib/byte-reader.js';
+export { DEVICE_CONFIG_ERROR } from './lib/config.js';
+export { type DeltaFrameScan, scanDeltaFrame, unpackDeltaFrame } from './lib/delta-frame.js';
+export { MS2_PER_MG, NEWTONS_PER_KGF, STANDARD_GRAVITY_MS2 } from './lib/units.js';
+export { isNobleUuid } from './lib/uuid.js';
+export * from './registry.js';
 export type * from './types.js';
+export { compareDecoded } from './vectors/compare.js';
+export { driverVectors } from './vectors/index.js';
+export type * from './vectors/types.js';
+export { vectorBytes } from './vectors/types.js';

@@ -5,7 +5,11 @@ import type { DeviceConfig } from '@hamstream/core';
  * UUIDs are in noble's form: lowercase hex without dashes; 16-bit UUIDs as 4 digits.
  */
 
-/** What a decoder emits. Vectors are xyz interleaved (3 × count) to avoid per-sample allocation. */
+/**
+ * What a decoder emits. Vectors are xyz interleaved (3 × count) to avoid per-sample allocation.
+ * The Float64Arrays of one packet may be views into one shared ArrayBuffer (one allocation per packet):
+ * copy an array before transferring or detaching its `.buffer`.
+ */
 export type DecodedItem =
   | {
       kind: 'acc';
@@ -122,7 +126,10 @@ export interface GattLayout {
   subscribe: readonly string[];
   /** Characteristic commands are written to, if any. */
   control: string | null;
-  /** Characteristics worth reading once after connecting (features, battery). */
+  /**
+   * Characteristics worth reading once after connecting (features, battery). Battery Level `2a19` lives in
+   * the Battery service (`180f`), not in `service`: discover it separately and skip it when absent.
+   */
   read?: readonly string[];
 }
 
@@ -135,9 +142,22 @@ export interface SensorDriver {
   gatt: GattLayout;
   /** Sample streams and units this driver emits, for the registry and docs. */
   emits: readonly DecodedKind[];
-  /** Writes that start streaming, built from the device config (rate, range, …). */
+  /**
+   * Problems with a device config for this driver, one clear line each naming the field (empty: fine).
+   * Optional in the contract; every built-in driver has it. `startSequence` throws on the same problems.
+   */
+  checkConfig?(config: DeviceConfig): string[];
+  /**
+   * Writes that start streaming, built from the device config (rate, range, …).
+   * Throws HamstreamError `HAMSTREAM_ERR_DEVICE_CONFIG` when `checkConfig` reports a problem.
+   */
   startSequence(config: DeviceConfig): CommandStep[];
   /** Writes that stop streaming. */
   stopSequence(config: DeviceConfig): CommandStep[];
   createDecoder(config: DeviceConfig): DeviceDecoder;
+  /**
+   * Other one-off commands by name (e.g. Tindeq `tare`, `readBattery`; WitMotion register reads), for
+   * daemons and CLIs that expose them. Optional in the contract.
+   */
+  commands?: Readonly<Record<string, (config: DeviceConfig) => CommandStep[]>>;
 }
