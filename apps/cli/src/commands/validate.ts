@@ -86,7 +86,7 @@ export function register(program: Command): void {
     )
     .option(
       '--known-drivers <ids>',
-      'comma-separated driver ids; a header device with another driver is an error (default: any driver)',
+      'comma-separated driver ids; a header device with another driver is an error (default with --strict: the built-in drivers plus `imported`; otherwise any driver)',
     )
     .option('--json', 'print one JSON array of per-file summaries instead of text', false)
     .addHelpText(
@@ -99,6 +99,9 @@ export function register(program: Command): void {
     .action(async (files: string[], opts: ValidateOptions) => {
       const { RecordingFormatError, summarizeRecording } = await import('@hamstream/recording');
       const { HamstreamError } = await import('@hamstream/core');
+      const { KNOWN_DRIVER_IDS } = await import('@hamstream/sensors');
+      // `imported` marks devices whose data arrive as decoded `sample` events (hamstream import).
+      const builtInDrivers = new Set<string>([...KNOWN_DRIVER_IDS, 'imported']);
       const knownDrivers = opts.knownDrivers
         ? new Set(
             opts.knownDrivers
@@ -106,7 +109,9 @@ export function register(program: Command): void {
               .map((s) => s.trim())
               .filter((s) => s !== ''),
           )
-        : undefined;
+        : opts.strict
+          ? builtInDrivers
+          : undefined;
       const readOptions = {
         lenient: opts.lenient,
         strict: opts.strict,
