@@ -18,7 +18,10 @@ export interface AngleSeries {
 /** Fuses accelerometer and gyro into the segment's inclination in its movement plane, any strap orientation. */
 export interface InclinationEstimator {
   push(batch: ImuBatch): AngleSeries;
-  /** Forget fused state after a gap or disconnect; the movement plane is kept. */
+  /**
+   * A gap or disconnect happened before the next sample. Short holes (≤ 0.5 s) are bridged with the gyro;
+   * after longer ones the fused angle restarts from the accelerometer. The movement plane is kept.
+   */
   reset(): void;
 }
 
@@ -59,7 +62,7 @@ export interface CadenceEstimate {
 export interface CadenceEstimator {
   pushImu(batch: ImuBatch): CadenceEstimate[];
   pushReading(reading: CadenceReading): CadenceEstimate[];
-  /** Called on a gap: stops extrapolating across missing data. */
+  /** Called on a gap: the window restarts when the data resumes after more than 0.5 s (short holes are bridged). */
   reset(): void;
 }
 

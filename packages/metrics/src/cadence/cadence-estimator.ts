@@ -1,0 +1,336 @@
+import type { CadenceReading, ImuBatch, Placement } from '@hamstream/core';
+import type { CadenceEstimate, CadenceEstimator, CadenceOptions } from '../contracts.js';
+import { symEigenvalues3, symEigenvector3 } from '../math/sym-eig3.js';
+import { autocorrelate, findPeriod } from './periodicity.js';
+
+/**
+ * Running cadence, causal. IMU: the last `windowS` of data are resampled onto a 100 Hz grid (bin means,
+ * so higher rates are anti-aliased), and the period is found by autocorrelation (periodicity.ts):
+ * limbs (shank, foot, thigh, wrist) swing once per stride → steps = 2 × strides; trunk sensors (pelvis,
+ * chest) bounce once per step. Signal: gyro about its principal axis over the window for limbs with a
+ * gyro; otherwise the accelerometer magnitude (orientation-free). Estimates are emitted every whole
+ * second of data time. Footpod readings (already steps/min) are averaged over the last `readingAvgS`.
+ */
+export const CADENCE_TUNING = {
+  windowS: 8,
+  /** First estimate once this much contiguous data is there (short treadmill windows need an answer). */
+  minWindowS: 2.5,
+  gridHz: 100,
+  /** Plausible step cadences, spm. */
+  minSpm: 50,
+  maxSpm: 270,
+  /** Still: signal standard deviation below this (gyro dps, acc m/s²) → cadence 0. */
+  stillGyroDps: 15,
+  stillAccMs2: 0.4,
+  /** A sample-time jump larger than this restarts the window (like reset()). */
+  maxStepS: 0.5,
+  readingAvgS: 3,
+  /** Baseline: the first 60 s of running in which at least baselineInlierFrac of the estimates lie within
+   * ±baselineTolFrac of their median; the baseline is the mean of those. */
+  baselineSpanS: 60,
+  baselineTolFrac: 0.02,
+  baselineInlierFrac: 0.75,
+  /** Refinement uses lags up to this fraction of the window (enough overlap for a stable r). */
+  refineFrac: 0.6,
+  /** r(2P) exceeding r(P) by more than this: the period P is a step (left and right halves differ). */
+  halvesDiffer: 0.1,
+  /** Trunk: a peak at half the period at least this high is the step. */
+  halfPeakMin: 0.3,
+  /** Slower "steps" than this, with a strong rhythm, are strides (walking is faster), spm. */
+  minStepSpm: 70,
+} as const;
+
+type Mode = 'gyro-limb' | 'acc-magnitude';
+
+const LIMB: ReadonlySet<Placement> = new Set<Placement>(['shank', 'foot', 'thigh', 'wrist']);
+
+export function createCadenceEstimator(opts: CadenceOptions): CadenceEstimator {
+  return new Cadence(opts);
+}
+
+class Cadence implements CadenceEstimator {
+  private readonly perStride: boolean;
+  // Raw ring: t + 3 values (gyro xyz, or |acc| in v0).
+  private readonly cap = 1 << 13;
+  private readonly rt = new Float64Array(this.cap);
+  private readonly rv = new Float64Array(3 * this.cap);
+  private head = 0; // next write position
+  private size = 0;
+  private mode: Mode | null = null;
+  private lastT = Number.NaN;
+  private windowStartT = Number.NaN;
+  private nextEmitT = Number.NaN;
+
+  // Scratch.
+  private readonly grid = new Float64Array(3 * (CADENCE_TUNING.windowS * CADENCE_TUNING.gridHz + 8));
+  private readonly gridN = new Float64Array(CADENCE_TUNING.windowS * CADENCE_TUNING.gridHz + 8);
+  private readonly r = new Float64Array(CADENCE_TUNING.windowS * CADENCE_TUNING.gridHz + 8);
+  private readonly m = new Float64Array(6);
+  private readonly eig = new Float64Array(3);
+  private readonly axis = new Float64Array(3);
+
+  // Footpod readings.
+  private readonly readings: { tS: number; spm: number }[] = [];
+
+  // Baseline.
+  private baselineSpm: number | null;
+  private readonly history: { tS: number; spm: number }[] = [];
+
+  private readonly out: CadenceEstimate[] = [];
+
+  constructor(readonly opts: CadenceOptions) {
+    this.perStride = LIMB.has(opts.placement);
+    this.baselineSpm =
+      opts.baselineSpm !== undefined && Number.isFinite(opts.baselineSpm) && opts.baselineSpm > 0
+        ? opts.baselineSpm
+        : null;
+  }
+
+  /**
+   * A gap before the next sample. The decision is made on the data's own time step (a hole longer than
+   * maxStepS restarts the window; short packet-loss holes are interpolated on the grid), so a reset never
+   * changes the result for gap-free data. Footpod readings age out of their window by themselves.
+   */
+  reset(): void {
+    // Nothing to forget eagerly: see above.
+  }
+
+  pushReading(reading: CadenceReading): CadenceEstimate[] {
+    const t = reading.tS;
+    const spm = reading.cadenceSpm;
+    if (!Number.isFinite(t) || !Number.isFinite(spm) || spm < 0) return [];
+    const rs = this.readings;
+    if (rs.length > 0 && t <= rs[rs.length - 1]!.tS) return [];
+    rs.push({ tS: t, spm });
+    while (rs.length > 0 && rs[0]!.tS < t - CADENCE_TUNING.readingAvgS) rs.shift();
+    let sum = 0;
+    for (const x of rs) sum += x.spm;
+    return [this.estimate(t, sum / rs.length)];
+  }
+
+  pushImu(batch: ImuBatch): CadenceEstimate[] {
+    if (this.out.length !== 0) this.out.length = 0;
+    if (this.mode === null) {
+      if (this.perStride && batch.gyroDps !== null) this.mode = 'gyro-limb';
+      else if (batch.accMs2 !== null) this.mode = 'acc-magnitude';
+      else if (batch.gyroDps !== null) this.mode = 'gyro-limb';
+      else return [];
+    }
+    const useGyro = this.mode === 'gyro-limb';
+    const src = useGyro ? batch.gyroDps : batch.accMs2;
+    if (src === null) return [];
+    for (let i = 0; i < batch.count; i++) {
+      const t = batch.tS[i]!;
+      const x = src[3 * i]!;
+      const y = src[3 * i + 1]!;
+      const z = src[3 * i + 2]!;
+      if (!Number.isFinite(t) || !Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) continue;
+      const dt = t - this.lastT;
+      if (dt <= 0) continue;
+      if (!(dt <= CADENCE_TUNING.maxStepS)) {
+        this.size = 0;
+        this.windowStartT = t;
+      }
+      this.lastT = t;
+      const h = this.head;
+      this.rt[h] = t;
+      this.rv[3 * h] = x;
+      this.rv[3 * h + 1] = y;
+      this.rv[3 * h + 2] = z;
+      this.head = (h + 1) & (this.cap - 1);
+      if (this.size < this.cap) this.size++;
+      if (Number.isNaN(this.nextEmitT)) this.nextEmitT = Math.floor(t) + 1;
+      if (t >= this.nextEmitT) {
+        this.nextEmitT = Math.floor(t) + 1;
+        if (t - this.windowStartT >= CADENCE_TUNING.minWindowS) {
+          const spm = this.computeSpm(t, useGyro);
+          if (spm !== null) this.out.push(this.estimate(t, spm));
+        }
+      }
+    }
+    return this.out.length === 0 ? [] : this.out.slice();
+  }
+
+  private estimate(tS: number, spm: number): CadenceEstimate {
+    this.updateBaseline(tS, spm);
+    const base = this.baselineSpm;
+    return { tS, spm, changePct: base === null ? null : ((spm - base) / base) * 100 };
+  }
+
+  private updateBaseline(tS: number, spm: number): void {
+    if (this.baselineSpm !== null) return;
+    const h = this.history;
+    if (spm <= 0) {
+      h.length = 0; // standing still breaks a steady minute
+      return;
+    }
+    h.push({ tS, spm });
+    while (h.length > 0 && h[0]!.tS < tS - CADENCE_TUNING.baselineSpanS) h.shift();
+    // Spans a minute (allowing one emission period of slack at either end).
+    if (h.length < 2 || h[h.length - 1]!.tS - h[0]!.tS < CADENCE_TUNING.baselineSpanS - 2) return;
+    const sorted = h.map((x) => x.spm).sort((a, b) => a - b);
+    const med = sorted[sorted.length >> 1]!;
+    const tol = CADENCE_TUNING.baselineTolFrac * med;
+    // Steady: most estimates of the minute near its median; start-up and a step at its end are outliers.
+    let sum = 0;
+    let n = 0;
+    for (const x of h) {
+      if (Math.abs(x.spm - med) <= tol) {
+        sum += x.spm;
+        n++;
+      }
+    }
+    if (n < CADENCE_TUNING.baselineInlierFrac * h.length) return;
+    this.baselineSpm = sum / n;
+  }
+  /** Cadence over the last window ending at tEnd, or null when the signal is not periodic. */
+  private computeSpm(tEnd: number, useGyro: boolean): number | null {
+    const gridHz = CADENCE_TUNING.gridHz;
+    const span = Math.min(CADENCE_TUNING.windowS, tEnd - this.windowStartT);
+    const n = Math.floor(span * gridHz);
+    if (n < 16) return null;
+    const t0 = tEnd - n / gridHz;
+    const cap = this.cap;
+    const first = (this.head - this.size + cap) & (cap - 1);
+    // Limb gyro: the swing axis (principal axis of the gyro covariance over the window) gives one signal.
+    // Accelerometer: all three components (gravity is removed with the mean), so the autocorrelation is
+    // orientation-free and keeps the direction of the swing (|a| folds it and doubles arm/thigh rhythms).
+    const ax = this.axis;
+    if (useGyro) {
+      let mx = 0;
+      let my = 0;
+      let mz = 0;
+      let cnt = 0;
+      const m = this.m;
+      m.fill(0);
+      for (let k = 0; k < this.size; k++) {
+        const j = (first + k) & (cap - 1);
+        if (this.rt[j]! < t0) continue;
+        const x = this.rv[3 * j]!;
+        const y = this.rv[3 * j + 1]!;
+        const z = this.rv[3 * j + 2]!;
+        mx += x;
+        my += y;
+        mz += z;
+        m[0] = m[0]! + x * x;
+        m[1] = m[1]! + y * y;
+        m[2] = m[2]! + z * z;
+        m[3] = m[3]! + x * y;
+        m[4] = m[4]! + x * z;
+        m[5] = m[5]! + y * z;
+        cnt++;
+      }
+      if (cnt < 8) return null;
+      mx /= cnt;
+      my /= cnt;
+      mz /= cnt;
+      m[0] = m[0]! / cnt - mx * mx;
+      m[1] = m[1]! / cnt - my * my;
+      m[2] = m[2]! / cnt - mz * mz;
+      m[3] = m[3]! / cnt - mx * my;
+      m[4] = m[4]! / cnt - mx * mz;
+      m[5] = m[5]! / cnt - my * mz;
+      symEigenvalues3(m, this.eig);
+      if (Math.sqrt(Math.max(0, this.eig[0]!)) < CADENCE_TUNING.stillGyroDps) return 0;
+      if (!symEigenvector3(m, this.eig[0]!, ax)) return null;
+    }
+    const dims = useGyro ? 1 : 3;
+    // Bin means onto the grid, component by component (grid[c·n + b]).
+    const g = this.grid;
+    const gn = this.gridN;
+    g.fill(0, 0, dims * n);
+    gn.fill(0, 0, n);
+    for (let k = 0; k < this.size; k++) {
+      const j = (first + k) & (cap - 1);
+      const b = Math.floor((this.rt[j]! - t0) * gridHz);
+      if (b < 0 || b >= n) continue;
+      if (useGyro) {
+        g[b] = g[b]! + this.rv[3 * j]! * ax[0]! + this.rv[3 * j + 1]! * ax[1]! + this.rv[3 * j + 2]! * ax[2]!;
+      } else {
+        g[b] = g[b]! + this.rv[3 * j]!;
+        g[n + b] = g[n + b]! + this.rv[3 * j + 1]!;
+        g[2 * n + b] = g[2 * n + b]! + this.rv[3 * j + 2]!;
+      }
+      gn[b] = gn[b]! + 1;
+    }
+    let varSum = 0;
+    for (let c = 0; c < dims; c++) {
+      if (!fillGrid(g, gn, c * n, n)) return null;
+      let mean = 0;
+      for (let b = 0; b < n; b++) mean += g[c * n + b]!;
+      mean /= n;
+      for (let b = 0; b < n; b++) {
+        const d = g[c * n + b]! - mean;
+        g[c * n + b] = d;
+        varSum += d * d;
+      }
+    }
+    if (!useGyro && Math.sqrt(varSum / n) < CADENCE_TUNING.stillAccMs2) return 0;
+    // Fundamental over all plausible step and stride periods.
+    const minLag = Math.floor((60 / CADENCE_TUNING.maxSpm) * gridHz);
+    const maxLag = Math.ceil((120 / CADENCE_TUNING.minSpm) * gridHz);
+    const refineMax = Math.floor(CADENCE_TUNING.refineFrac * n);
+    const lagLimit = Math.min(n - 2, Math.max(maxLag, refineMax) + 2);
+    autocorrelate(g, n, dims, lagLimit, this.r);
+    const res = findPeriod(this.r, n, minLag, Math.min(maxLag, lagLimit - 1), Math.max(refineMax, minLag));
+    if (res.periodSamples <= 0) return null;
+    let periodS = res.periodSamples / gridHz;
+    // Step or stride? If the signal repeats clearly better over two periods, the period is a step (its
+    // halves differ: left and right). Otherwise the period is the whole cycle: a stride for a limb, a step
+    // for the trunk, unless that would be an implausibly slow walk (a trunk sensor moving like a limb).
+    const l2 = Math.round(2 * res.periodSamples);
+    const r2 = l2 + 1 <= lagLimit ? Math.max(this.r[l2 - 1]!, this.r[l2]!, this.r[l2 + 1]!) : Number.NaN;
+    let unit: 1 | 2;
+    if (r2 - res.strength > CADENCE_TUNING.halvesDiffer) unit = 1;
+    else if (this.perStride) unit = 120 / periodS > CADENCE_TUNING.maxSpm ? 1 : 2;
+    else {
+      // Trunk: a clear peak at half the period is the step (left and right steps a little different).
+      const half = halfPeriodPeak(this.r, res.periodSamples, Math.max(minLag, 1));
+      if (half > 0) {
+        periodS = half / gridHz;
+        unit = 1;
+      } else unit = 60 / periodS < CADENCE_TUNING.minStepSpm ? 2 : 1;
+    }
+    const spm = (60 * unit) / periodS;
+    if (!(spm >= CADENCE_TUNING.minSpm && spm <= CADENCE_TUNING.maxSpm)) return null;
+    return spm;
+  }
+}
+
+/** Interpolated lag of a local maximum of r near period/2 with r ≥ halfPeakMin, or 0. */
+function halfPeriodPeak(r: Float64Array, period: number, minLag: number): number {
+  const c = period / 2;
+  const lo = Math.max(minLag, Math.floor(c * 0.85));
+  const hi = Math.ceil(c * 1.15);
+  let best = -1;
+  for (let i = Math.max(lo, 1); i <= hi; i++) {
+    if (r[i]! >= r[i - 1]! && r[i]! > r[i + 1]! && (best < 0 || r[i]! > r[best]!)) best = i;
+  }
+  if (best < 0 || r[best]! < CADENCE_TUNING.halfPeakMin) return 0;
+  const a = r[best - 1]!;
+  const b = r[best]!;
+  const d = r[best + 1]!;
+  const den = a - 2 * b + d;
+  return den < 0 ? best + Math.max(-0.5, Math.min(0.5, (0.5 * (a - d)) / den)) : best;
+}
+
+/** Fills empty bins of grid[off..off+n) by linear interpolation between filled ones; false if all empty. */
+function fillGrid(g: Float64Array, gn: Float64Array, off: number, n: number): boolean {
+  let prev = -1;
+  for (let b = 0; b < n; b++) {
+    if (gn[b]! > 0) {
+      g[off + b] = g[off + b]! / gn[b]!;
+      if (prev >= 0 && b - prev > 1) {
+        for (let q = prev + 1; q < b; q++) {
+          g[off + q] = g[off + prev]! + ((g[off + b]! - g[off + prev]!) * (q - prev)) / (b - prev);
+        }
+      } else if (prev < 0) {
+        for (let q = 0; q < b; q++) g[off + q] = g[off + b]!;
+      }
+      prev = b;
+    }
+  }
+  if (prev < 0) return false;
+  for (let q = prev + 1; q < n; q++) g[off + q] = g[off + prev]!;
+  return true;
+}
