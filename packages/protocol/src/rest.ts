@@ -1,0 +1,249 @@
+import { type Static, Type } from 'typebox';
+
+/**
+ * REST contract of the server (`/api/...`): TypeBox schemas (JSON Schema at run time, TS types through
+ * `Static<>`). The server validates requests and serialises responses with them; the dashboard only
+ * imports the types. Extend, never break: new fields are optional.
+ */
+
+// Null first: with type coercion on (fastify's default), `null` would otherwise become "" for a string.
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([Type.Null(), t]);
+
+/** Ids in URLs: pseudonymous, URL-safe, short (subject ids are never names). */
+export const IdSchema = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' });
+
+export const SideSchema = Type.Union([Type.Literal('left'), Type.Literal('right'), Type.Literal('center')]);
+export const ActivitySchema = Type.String({ minLength: 1, maxLength: 64 });
+
+/** A stable machine-readable code (HAMSTREAM_ERR_*) plus a human message. */
+export const ApiErrorSchema = Type.Object({
+  statusCode: Type.Integer(),
+  code: Type.String(),
+  error: Type.String(),
+  message: Type.String(),
+});
+export type ApiError = Static<typeof ApiErrorSchema>;
+
+export const HealthSchema = Type.Object({
+  status: Type.Literal('ok'),
+  version: Type.String(),
+  liveSessions: Type.Integer(),
+});
+export type HealthDto = Static<typeof HealthSchema>;
+
+// --- subjects -------------------------------------------------------------------------------------
+
+export const SubjectSchema = Type.Object({
+  id: IdSchema,
+  /** Free text for the therapist; never a name. */
+  note: Nullable(Type.String()),
+  /** Habitual running cadence, steps/min, when measured. */
+  baselineCadenceSpm: Nullable(Type.Number()),
+  createdAt: Type.String(),
+});
+export type SubjectDto = Static<typeof SubjectSchema>;
+
+export const SubjectCreateSchema = Type.Object(
+  {
+    id: IdSchema,
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+    baselineCadenceSpm: Type.Optional(Type.Number({ minimum: 60, maximum: 260 })),
+  },
+  { additionalProperties: false },
+);
+export type SubjectCreate = Static<typeof SubjectCreateSchema>;
+
+export const SubjectPatchSchema = Type.Object(
+  {
+    note: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+    baselineCadenceSpm: Type.Optional(Nullable(Type.Number({ minimum: 60, maximum: 260 }))),
+  },
+  { additionalProperties: false },
+);
+export type SubjectPatch = Static<typeof SubjectPatchSchema>;
+
+// --- targets --------------------------------------------------------------------------------------
+
+/** Cadence retraining band: target = baseline × (1 + changePct/100), in zone within ± tolerancePct. */
+export const CadenceTargetSchema = Type.Object({
+  /** null: use the baseline the engine measures (its first steady minute). */
+  baselineSpm: Nullable(Type.Number({ minimum: 60, maximum: 260 })),
+  changePct: Type.Number({ minimum: -30, maximum: 30 }),
+  tolerancePct: Type.Number({ minimum: 0, maximum: 20 }),
+});
+export type CadenceTarget = Static<typeof CadenceTargetSchema>;
+
+export const TargetsBodySchema = Type.Object(
+  {
+    /** ROM target per activity, degrees (e.g. `{"prone-hamstring-curl": 90}`). */
+    romDeg: Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 360 })),
+    cadence: Nullable(CadenceTargetSchema),
+  },
+  { additionalProperties: false },
+);
+export type TargetsBody = Static<typeof TargetsBodySchema>;
+
+/** Targets of one subject, or `default` (used for subjects without their own). */
+export const TargetsSchema = Type.Object({
+  subject: Type.String(),
+  romDeg: Type.Record(Type.String(), Type.Number()),
+  cadence: Nullable(CadenceTargetSchema),
+});
+export type TargetsDto = Static<typeof TargetsSchema>;
+
+// --- sessions -------------------------------------------------------------------------------------
+
+export const SessionStatusSchema = Type.Union([
+  Type.Literal('created'),
+  Type.Literal('live'),
+  Type.Literal('ended'),
+]);
+export type SessionStatus = Static<typeof SessionStatusSchema>;
+
+export const DeviceSummarySchema = Type.Object({
+  id: Type.String(),
+  driver: Type.String(),
+  placement: Type.String(),
+  side: Type.String(),
+});
+
+export const SessionSchema = Type.Object({
+  id: IdSchema,
+  subject: Nullable(Type.String()),
+  status: SessionStatusSchema,
+  /** Wall clock when the session was created on this server. */
+  createdAt: Type.String(),
+  /** The recording's t = 0 (from the ingest daemon's header), once data flows. */
+  startedAt: Nullable(Type.String()),
+  endedAt: Nullable(Type.String()),
+  devices: Type.Array(DeviceSummarySchema),
+  /** Activity now in progress (last mark), null while resting. */
+  activity: Nullable(Type.String()),
+  side: Nullable(SideSchema),
+  /** An ingest daemon is connected right now. */
+  ingestOnline: Type.Boolean(),
+  /** Recording events stored. */
+  eventCount: Type.Integer(),
+  /** Data time of the last event, s. */
+  durationS: Type.Number(),
+  setCount: Type.Integer(),
+  repTotal: Type.Integer(),
+});
+export type SessionDto = Static<typeof SessionSchema>;
+
+export const SessionCreateSchema = Type.Object(
+  {
+    /** Optional: the server picks one when absent. The ingest daemon's `--session` must match it. */
+    id: Type.Optional(IdSchema),
+    subject: Type.Optional(IdSchema),
+  },
+  { additionalProperties: false },
+);
+export type SessionCreate = Static<typeof SessionCreateSchema>;
+
+export const SessionListQuerySchema = Type.Object({
+  status: Type.Optional(SessionStatusSchema),
+  subject: Type.Optional(IdSchema),
+});
+export type SessionListQuery = Static<typeof SessionListQuerySchema>;
+
+export const SetStartSchema = Type.Object(
+  { activity: ActivitySchema, side: Type.Optional(SideSchema) },
+  { additionalProperties: false },
+);
+export type SetStart = Static<typeof SetStartSchema>;
+
+/** The mark written into the session's recording by a set start/stop. */
+export const MarkResultSchema = Type.Object({
+  session: Type.String(),
+  mark: Type.Object({
+    type: Type.Literal('mark'),
+    t: Type.Number(),
+    activity: Nullable(Type.String()),
+    side: Type.Optional(SideSchema),
+  }),
+});
+export type MarkResult = Static<typeof MarkResultSchema>;
+
+// --- analysis (analyze-output.md), as stored in summary.json ---------------------------------------
+
+const N = Nullable(Type.Number());
+const ON = Type.Optional(N);
+
+export const RepResultSchema = Type.Object({
+  startS: Type.Number(),
+  endS: Type.Number(),
+  romDeg: N,
+  peakDeg: N,
+  concentricS: N,
+  eccentricS: N,
+  holdS: N,
+  peakForceN: N,
+  breakDeg: ON,
+  rfd100NPerS: ON,
+  rfd200NPerS: ON,
+  impulseNs: ON,
+});
+
+export const SetResultSchema = Type.Object({
+  device: Type.String(),
+  activity: Type.String(),
+  side: Nullable(SideSchema),
+  startS: Type.Number(),
+  endS: Type.Number(),
+  repCount: Type.Integer(),
+  reps: Type.Array(RepResultSchema),
+  summary: Type.Optional(
+    Type.Object({
+      romMeanDeg: N,
+      romMaxDeg: N,
+      holdTotalS: ON,
+      peakForceN: ON,
+      breakDegMean: ON,
+    }),
+  ),
+});
+
+export const AnalyzeOutputSchema = Type.Object({
+  recording: Type.Object({
+    startedAt: Type.String(),
+    durationS: Type.Number(),
+    devices: Type.Array(Type.String()),
+  }),
+  sets: Type.Array(SetResultSchema),
+  cadence: Type.Array(
+    Type.Object({ device: Type.String(), tS: Type.Number(), spm: Type.Number(), changePct: ON }),
+  ),
+  quality: Type.Array(
+    Type.Object({
+      device: Type.String(),
+      packets: Type.Integer(),
+      samples: Type.Integer(),
+      gaps: Type.Integer(),
+      lostSamples: Type.Integer(),
+      decodeErrors: Type.Integer(),
+      rateHz: N,
+      disconnects: Type.Optional(Type.Integer()),
+    }),
+  ),
+  asymmetry: Type.Optional(
+    Type.Array(
+      Type.Object({
+        activity: Type.String(),
+        metric: Type.Union([Type.Literal('peakForceN'), Type.Literal('romDeg')]),
+        left: Type.Number(),
+        right: Type.Number(),
+        asymmetryPct: Type.Number(),
+        flag: Type.Union([Type.Literal('none'), Type.Literal('ge15'), Type.Literal('ge20')]),
+      }),
+    ),
+  ),
+});
+
+/** A session's summary: the analysis of its recording (final once ended, provisional while live). */
+export const SessionSummarySchema = Type.Object({
+  session: SessionSchema,
+  provisional: Type.Boolean(),
+  analysis: AnalyzeOutputSchema,
+});
+export type SessionSummaryDto = Static<typeof SessionSummarySchema>;
