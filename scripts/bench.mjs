@@ -12,7 +12,11 @@ const only = process.argv.slice(2); // optional filter: workspace folder names
 
 const rows = [];
 const fmt = (v) =>
-  Math.abs(v) >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : Math.abs(v) >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : v.toFixed(2);
+  Math.abs(v) >= 1e6
+    ? `${(v / 1e6).toFixed(2)} M`
+    : Math.abs(v) >= 1e3
+      ? `${(v / 1e3).toFixed(1)} k`
+      : v.toFixed(2);
 
 for (const ws of workspaces) {
   const name = path.basename(ws);
@@ -24,9 +28,13 @@ for (const ws of workspaces) {
   process.stderr.write(`bench: ${ws} …\n`);
   await mod.bench((row) => {
     rows.push({ ws: name, ...row });
-    const ratio = row.baseline ? `  ${(row.value / row.baseline).toFixed(2)}× baseline (${fmt(row.baseline)} ${row.unit})` : '';
+    const ratio = row.baseline
+      ? `  ${(row.value / row.baseline).toFixed(2)}× baseline (${fmt(row.baseline)} ${row.unit})`
+      : '';
     const note = row.note ? `  — ${row.note}` : '';
-    console.log(`${name.padEnd(10)} ${row.group.padEnd(22)} ${row.name.padEnd(34)} ${fmt(row.value).padStart(10)} ${row.unit}${ratio}${note}`);
+    console.log(
+      `${name.padEnd(10)} ${row.group.padEnd(22)} ${row.name.padEnd(34)} ${fmt(row.value).padStart(10)} ${row.unit}${ratio}${note}`,
+    );
   });
 }
 if (rows.length === 0) {
