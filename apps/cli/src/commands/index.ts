@@ -1,4 +1,13 @@
 import type { Command } from 'commander';
+import { register as registerAnalyze } from './analyze.js';
+import { register as registerBackfill } from './backfill.js';
+import { register as registerEvaluate } from './evaluate.js';
+import { register as registerExport } from './export.js';
+import { register as registerImport } from './import.js';
+import { register as registerIngest } from './ingest.js';
+import { register as registerScan } from './scan.js';
+import { register as registerSimulate } from './simulate.js';
+import { register as registerStart } from './start.js';
 import { register as registerValidate } from './validate.js';
 
 /**
@@ -9,4 +18,13 @@ import { register as registerValidate } from './validate.js';
 export function registerCommands(program: Command): void {
   void program;
   registerValidate(program);
+  registerSimulate(program);
+  registerImport(program);
+  registerBackfill(program);
+  registerExport(program);
+  registerIngest(program);
+  registerScan(program);
+  registerAnalyze(program);
+  registerEvaluate(program);
+  registerStart(program);
 }

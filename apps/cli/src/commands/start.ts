@@ -1,0 +1,112 @@
+import type { Command } from 'commander';
+import { CliError } from '../cli-error.js';
+
+interface StartFlags {
+  host?: string;
+  port?: string;
+  data?: string;
+  demo?: boolean;
+  speed: string;
+  loop: boolean;
+  logLevel: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function register(program: Command): void {
+  program
+    .command('start')
+    .description(
+      'Run the hamstream server: it receives ingest streams (socket.io /ingest), runs the metrics live, ' +
+        'stores every session (recording + summary) in the data folder and serves the dashboard. ' +
+        'With --demo, three in-process ingest daemons replay bundled fixtures on the virtual BLE adapter ' +
+        '(a bridge session, Nordic curls with a force gauge, a runner with a +5 % cadence block): ' +
+        'no Bluetooth, no database, no prompts.',
+    )
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('-p, --port <port>', 'port to listen on (0: any free port) [default: $PORT or 8080]')
+    .option(
+      '-d, --data <dir>',
+      'data folder (subjects, targets, sessions/<id>/recording + summary) [default: $HAMSTREAM_DATA or ./data]',
+    )
+    .option('--demo', 'replay the demo fixtures through in-process ingest daemons')
+    .option('--speed <x>', 'demo playback speed (1 = real time)', '1')
+    .option('--no-loop', 'demo: stop each fixture at its end instead of starting over')
+    .option('--log-level <level>', `server log level (${LOG_LEVELS.join(', ')})`, 'warn')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  npm start                                   # = hamstream start --demo, then open the printed URL\n' +
+        '  hamstream start --demo --port 0             # the demo on any free port\n' +
+        '  hamstream start --data /srv/hamstream --host 0.0.0.0 --port 8080\n' +
+        '\nStop with Ctrl-C: sockets close, recordings are flushed, summaries written.',
+    )
+    .action(async (flags: StartFlags) => {
+      const { resolveServerConfig, startHamstream } = await import('@hamstream/server');
+      const config = resolveServerConfig({
+        ...(flags.host !== undefined ? { host: flags.host } : {}),
+        ...(flags.port !== undefined ? { port: flags.port } : {}),
+        ...(flags.data !== undefined ? { data: flags.data } : {}),
+      });
+      if (!config.ok) throw new CliError(config.error);
+      const speed = Number(flags.speed);
+      if (!Number.isFinite(speed) || speed <= 0)
+        throw new CliError(`--speed: a positive number (got "${flags.speed}")`);
+      if (!LOG_LEVELS.includes(flags.logLevel)) {
+        throw new CliError(`--log-level: one of ${LOG_LEVELS.join(', ')} (got "${flags.logLevel}")`);
+      }
+      let started: Awaited<ReturnType<typeof startHamstream>>;
+      try {
+        started = await startHamstream({
+          host: config.value.host,
+          port: config.value.port,
+          dataDir: config.value.dataDir,
+          demo: flags.demo === true,
+          demoSpeed: speed,
+          demoLoop: flags.loop,
+          logger: { level: flags.logLevel },
+        });
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === 'EADDRINUSE') {
+          throw new CliError(
+            `port ${config.value.port} on ${config.value.host} is in use: pick another with --port N (0: any free port) or PORT=N`,
+          );
+        }
+        if (code === 'EACCES') {
+          throw new CliError(
+            `not allowed to listen on ${config.value.host}:${config.value.port}: use a port ≥ 1024`,
+          );
+        }
+        throw e;
+      }
+      const out = process.stdout;
+      out.write(`hamstream is running: ${started.server.url}\n`);
+      out.write(`  data folder: ${started.dataDir}\n`);
+      if (started.demo) {
+        out.write(
+          `  demo: ${started.demo.sessions.length} live sessions replaying fixtures at ${speed}× — open the URL above\n`,
+        );
+        for (const s of started.demo.sessions) out.write(`    ${s.session}  (${s.subject})\n`);
+      }
+      out.write('  stop with Ctrl-C\n');
+
+      await new Promise<void>((resolve) => {
+        let stopping = false;
+        const stop = (signal: string) => {
+          if (stopping) return;
+          stopping = true;
+          process.stderr.write(`hamstream: ${signal}: shutting down…\n`);
+          started.close().then(
+            () => resolve(),
+            (e: unknown) => {
+              process.stderr.write(`hamstream: shutdown: ${e instanceof Error ? e.message : String(e)}\n`);
+              resolve();
+            },
+          );
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+    });
+}

@@ -1,0 +1,137 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  createInfluxClient,
+  type InfluxdProcess,
+  parseInfluxUrl,
+  startInfluxd,
+  syntheticSession,
+  writeSessionFolder,
+} from '@hamstream/storage';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../main.js';
+
+/** `hamstream backfill` and `hamstream export`, run in-process against a data folder and a real influxd. */
+let tmp: string;
+let dataDir: string;
+let influxd: InfluxdProcess;
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1');
+    return true;
+  });
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err += String(chunk);
+    return true;
+  });
+  try {
+    return { code: await main(['node', 'hamstream', ...argv]), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(tmpdir(), 'hamstream-cli-storage-'));
+  dataDir = path.join(tmp, 'data');
+  for (const [week, romDeg] of [80, 86, 92].entries()) {
+    await writeSessionFolder(
+      dataDir,
+      syntheticSession({
+        session: `w${week}`,
+        startedAt: new Date(Date.UTC(2026, 9, 1 + 7 * week, 9)).toISOString(),
+        romDeg,
+      }),
+    );
+  }
+  influxd = await startInfluxd();
+}, 30_000);
+
+afterAll(async () => {
+  await influxd?.stop();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('hamstream backfill', () => {
+  it('loads every session into InfluxDB, and a second run changes no counts', async () => {
+    const url = `${influxd.baseUrl}/clinic`;
+    const first = await run(['backfill', dataDir, '--influx', url]);
+    expect(first.err).toContain('w2:');
+    expect(first.out).toMatch(
+      /^backfilled 3 session\(s\), \d+ points into http:\/\/127\.0\.0\.1:\d+\/clinic\n$/,
+    );
+    expect(first.code).toBe(0);
+    const client = createInfluxClient(parseInfluxUrl(url));
+    const count = async () =>
+      (await client.query<{ count: number }>('SELECT count("rep_index") AS "count" FROM "reps"'))[0]?.count;
+    expect(await count()).toBe(3 * 21);
+    expect((await run(['backfill', dataDir, '--influx', url])).code).toBe(0);
+    expect(await count()).toBe(3 * 21);
+  }, 30_000);
+
+  it('fails with one clear line without a URL, with a bad URL, or without sessions', async () => {
+    const saved = process.env.HAMSTREAM_INFLUX_URL;
+    delete process.env.HAMSTREAM_INFLUX_URL;
+    try {
+      expect(await run(['backfill', dataDir])).toMatchObject({
+        code: 1,
+        err: 'hamstream: no InfluxDB given: use --influx URL or set HAMSTREAM_INFLUX_URL\n',
+      });
+    } finally {
+      if (saved !== undefined) process.env.HAMSTREAM_INFLUX_URL = saved;
+    }
+    expect((await run(['backfill', dataDir, '--influx', 'ftp://x/y'])).err).toMatch(
+      /^hamstream: unsupported protocol/,
+    );
+    expect((await run(['backfill', tmp, '--influx', `${influxd.baseUrl}/x`])).err).toMatch(
+      /^hamstream: no sessions in /,
+    );
+  });
+});
+
+describe('hamstream export', () => {
+  it('csv, json and fhir to stdout; html with the progress section to a file', async () => {
+    const csv = await run(['export', 'w2', '--data', dataDir]);
+    expect(csv.code).toBe(0);
+    expect(csv.out.split('\r\n')[0]?.startsWith('session,subject,set_index,device')).toBe(true);
+    expect(csv.out.trim().split('\r\n')).toHaveLength(1 + 21 + 6);
+
+    const json = JSON.parse((await run(['export', 'w2', '--data', dataDir, '--format', 'json'])).out);
+    expect(json).toMatchObject({ format: 'hamstream.session', session: 'w2', subject: 'athlete-07' });
+
+    const fhir = JSON.parse(
+      (await run(['export', path.join(dataDir, 'sessions', 'w2'), '--format', 'fhir'])).out,
+    );
+    expect(fhir).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
+
+    const out = path.join(tmp, 'w2.html');
+    expect((await run(['export', 'w2', '--data', dataDir, '--format', 'html', '--out', out])).code).toBe(0);
+    const html = await readFile(out, 'utf8');
+    expect(html).toContain('Progress since 2026-10-01');
+    expect(html).toContain('improved');
+  });
+
+  it('prints a PDF through headless Chromium', async () => {
+    const out = path.join(tmp, 'w2.pdf');
+    const res = await run(['export', 'w2', '--data', dataDir, '--format', 'pdf', '--out', out]);
+    expect(res.code).toBe(0);
+    expect((await readFile(out)).subarray(0, 5).toString()).toBe('%PDF-');
+  }, 60_000);
+
+  it('fails with one clear line for an unknown session or format', async () => {
+    expect((await run(['export', 'nope', '--data', dataDir])).err).toBe(
+      `hamstream: session "nope" not found in ${path.join(dataDir, 'sessions')} (or it has no summary.json yet)\n`,
+    );
+    expect((await run(['export', 'w1', '--data', dataDir, '--format', 'xml'])).err).toBe(
+      'hamstream: unknown --format "xml" (use csv, json, fhir, html, pdf)\n',
+    );
+    expect((await run(['export', 'w1', '--data', dataDir, '--format', 'pdf'])).err).toBe(
+      'hamstream: --format pdf needs --out FILE\n',
+    );
+  });
+});

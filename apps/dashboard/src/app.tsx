@@ -1,0 +1,74 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { LiveClient } from './live-client.js';
+import { RunnerView } from './views/runner.js';
+import { SessionView } from './views/session.js';
+import { Wall } from './views/wall.js';
+
+export type Route =
+  | { view: 'wall' }
+  | { view: 'session'; session: string }
+  | { view: 'runner'; session: string };
+
+/** `#/`, `#/session/<id>`, `#/runner/<id>` (hash routes: any static host serves them). */
+export function parseRoute(hash: string): Route {
+  const m = /^#\/(session|runner)\/([^/?#]+)/.exec(hash);
+  if (!m) return { view: 'wall' };
+  return { view: m[1] as 'session' | 'runner', session: decodeURIComponent(m[2]!) };
+}
+
+function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const on = () => setRoute(parseRoute(location.hash));
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  return route;
+}
+
+/** Re-render at most once per animation frame, however many updates arrive. */
+function useLiveFrames(client: LiveClient): void {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    let queued = false;
+    return client.subscribe(() => {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(() => {
+        queued = false;
+        setTick((n) => n + 1);
+      });
+    });
+  }, [client]);
+}
+
+export function App({ client }: { client: LiveClient }) {
+  const route = useRoute();
+  useLiveFrames(client);
+  return (
+    <div class="app">
+      <nav class="top">
+        <a href="#/" class="brand">
+          hamstream
+        </a>
+        {route.view !== 'wall' ? (
+          <a href="#/" class="back">
+            ← wall
+          </a>
+        ) : (
+          <span class="count">{client.wall.size} live</span>
+        )}
+        <span class={`conn ${client.connected ? 'ok' : 'bad'}`} data-testid="connection">
+          {client.connected ? 'live' : 'reconnecting…'}
+        </span>
+      </nav>
+      {route.view === 'wall' ? <Wall client={client} /> : null}
+      {route.view === 'session' ? (
+        <SessionView key={route.session} client={client} session={route.session} />
+      ) : null}
+      {route.view === 'runner' ? (
+        <RunnerView key={route.session} client={client} session={route.session} />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+import {
+  LIVE_NAMESPACE,
+  type LiveClientToServerEvents,
+  type LiveServerToClientEvents,
+  type LiveWatchRequest,
+  type WallTile,
+} from '@hamstream/protocol';
+import { io, type Socket } from 'socket.io-client';
+import { applySessionUpdate, applyWallUpdate, emptySessionView, type SessionView } from './model.js';
+
+type LiveSocket = Socket<LiveServerToClientEvents, LiveClientToServerEvents>;
+
+/**
+ * One socket to `/live` for the whole page. Watches are re-sent after every reconnect (the server keeps
+ * them per socket). Every update is applied, then acked at once: the server sends the next one only
+ * after the ack, so a busy tablet simply gets fewer, fresher updates.
+ */
+export class LiveClient {
+  readonly socket: LiveSocket;
+  readonly wall = new Map<string, WallTile>();
+  readonly sessions = new Map<string, SessionView>();
+  connected = false;
+  private readonly watches = new Map<string, LiveWatchRequest>();
+  private readonly listeners = new Set<() => void>();
+  private version = 0;
+
+  constructor(token: string | null) {
+    this.socket = io(LIVE_NAMESPACE, {
+      path: new URL('socket.io/', document.baseURI).pathname,
+      transports: ['websocket', 'polling'],
+      auth: token ? { token } : {},
+    });
+    this.socket.on('connect', () => {
+      this.connected = true;
+      for (const w of this.watches.values()) this.socket.emit('live:watch', w, () => {});
+      this.changed();
+    });
+    this.socket.on('disconnect', () => {
+      this.connected = false;
+      this.changed();
+    });
+    this.socket.on('live:wall', (update, ack) => {
+      applyWallUpdate(this.wall, update);
+      ack();
+      this.changed();
+    });
+    this.socket.on('live:session', (update, ack) => {
+      const id = update.state.session;
+      const view = this.sessions.get(id) ?? emptySessionView();
+      this.sessions.set(id, applySessionUpdate(view, update, performance.now()));
+      ack();
+      this.changed();
+    });
+  }
+
+  watch(req: LiveWatchRequest): () => void {
+    const key = req.view === 'wall' ? 'wall' : `session:${req.session}`;
+    this.watches.set(key, req);
+    if (this.socket.connected) this.socket.emit('live:watch', req, () => {});
+    return () => {
+      this.watches.delete(key);
+      if (req.view === 'session') this.sessions.delete(req.session);
+      if (this.socket.connected) this.socket.emit('live:unwatch', req, () => {});
+    };
+  }
+
+  /** Subscribe to "something changed" (coalesced by the caller to animation frames). */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get changeCount(): number {
+    return this.version;
+  }
+
+  private changed(): void {
+    this.version++;
+    for (const l of this.listeners) l();
+  }
+}

@@ -1,0 +1,48 @@
+import { err, type Result } from '@hamstream/core';
+
+/** An expected failure at the API: a stable code (HAMSTREAM_ERR_*), an HTTP status, one clear line. */
+export interface Problem {
+  code: string;
+  statusCode: number;
+  message: string;
+}
+
+/** Every code the server answers with, created once (fastify's `FST_ERR_*` style). */
+export const ERRORS = {
+  NOT_FOUND: { code: 'HAMSTREAM_ERR_NOT_FOUND', statusCode: 404 },
+  CONFLICT: { code: 'HAMSTREAM_ERR_CONFLICT', statusCode: 409 },
+  SESSION_ENDED: { code: 'HAMSTREAM_ERR_SESSION_ENDED', statusCode: 409 },
+  SESSION_NOT_LIVE: { code: 'HAMSTREAM_ERR_SESSION_NOT_LIVE', statusCode: 409 },
+  BAD_REQUEST: { code: 'HAMSTREAM_ERR_BAD_REQUEST', statusCode: 400 },
+  UNAUTHORIZED: { code: 'HAMSTREAM_ERR_UNAUTHORIZED', statusCode: 401 },
+  FORBIDDEN: { code: 'HAMSTREAM_ERR_FORBIDDEN', statusCode: 403 },
+  STORAGE: { code: 'HAMSTREAM_ERR_STORAGE', statusCode: 500 },
+} as const;
+
+export type ErrorKind = keyof typeof ERRORS;
+
+export function problem(kind: ErrorKind, message: string): Problem {
+  return { ...ERRORS[kind], message };
+}
+
+export function fail<T = never>(kind: ErrorKind, message: string): Result<T, Problem> {
+  return err(problem(kind, message));
+}
+
+/** Thrown from route handlers; the error handler turns it into the API error shape. */
+export class ProblemError extends Error {
+  readonly code: string;
+  readonly statusCode: number;
+  constructor(p: Problem) {
+    super(p.message);
+    this.name = 'ProblemError';
+    this.code = p.code;
+    this.statusCode = p.statusCode;
+  }
+}
+
+/** Unwraps a Result in a route handler: the value, or a thrown ProblemError. */
+export function orThrow<T>(r: Result<T, Problem>): T {
+  if (r.ok) return r.value;
+  throw new ProblemError(r.error);
+}

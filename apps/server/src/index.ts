@@ -1,0 +1,19 @@
+export { type BuildAppOptions, buildApp, type HamstreamServer, type RouteInfo } from './app.js';
+export {
+  DEFAULT_DATA_DIR,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  resolveServerConfig,
+  type ServerConfig,
+  type ServerFlags,
+} from './config.js';
+export type { DemoSession, RunningDemo } from './demo/demo.js';
+export { DEMO_SESSIONS, type DemoKey } from './demo/demo-sessions.js';
+export { ERRORS, type Problem } from './errors.js';
+export type { LiveEngine, LiveEngineFactory } from './live/live-engine.js';
+export { LiveSessionRegistry, type Logger } from './live/live-session-registry.js';
+export { type RunningServer, type StartServerOptions, startServer } from './main.js';
+export { type Access, type AccessControl, implicitDemoAccess, type Principal } from './plugins/access.js';
+export { type StartedHamstream, type StartOptions, startHamstream } from './start.js';
+export { LocalSessionStore } from './storage/local-session-store.js';
+export type { RecordingAppender, SessionMeta, SessionStore, StoredSummary } from './storage/session-store.js';

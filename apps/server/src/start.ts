@@ -1,0 +1,89 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IngestLogger } from '@hamstream/ingest';
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
+import type { RunningDemo } from './demo/demo.js';
+import { type RunningServer, startServer } from './main.js';
+
+export interface StartOptions {
+  host: string;
+  port: number;
+  /** Data folder; with `demo` and no data folder, a temporary one (removed on close). */
+  dataDir: string | null;
+  demo: boolean;
+  demoSpeed?: number;
+  demoLoop?: boolean;
+  logger?: FastifyServerOptions['logger'];
+  dashboardDir?: string | null;
+}
+
+export interface StartedHamstream {
+  server: RunningServer;
+  demo: RunningDemo | null;
+  dataDir: string;
+  /** Graceful shutdown: demo daemons stopped and drained, then the server (sockets, storage). */
+  close(): Promise<void>;
+}
+
+function ingestLoggerFrom(log: FastifyBaseLogger): IngestLogger {
+  const child = log.child({ component: 'demo-ingest' });
+  return {
+    debug: (m, f) => child.debug(f ?? {}, m),
+    info: (m, f) => child.info(f ?? {}, m),
+    warn: (m, f) => child.warn(f ?? {}, m),
+    error: (m, f) => child.error(f ?? {}, m),
+  };
+}
+
+/** `hamstream start`: the server, and with `demo` the in-process ingest daemons replaying fixtures. */
+export async function startHamstream(options: StartOptions): Promise<StartedHamstream> {
+  const tempData = options.dataDir === null ? await mkdtemp(join(tmpdir(), 'hamstream-demo-')) : null;
+  const dataDir = options.dataDir ?? tempData!;
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      host: options.host,
+      port: options.port,
+      dataDir,
+      ...(options.logger !== undefined ? { logger: options.logger } : {}),
+      ...(options.dashboardDir !== undefined ? { dashboardDir: options.dashboardDir } : {}),
+    });
+  } catch (e) {
+    if (tempData) await rm(tempData, { recursive: true, force: true });
+    throw e;
+  }
+  let demo: RunningDemo | null = null;
+  if (options.demo) {
+    try {
+      // Loaded only for the demo: the ingest daemon and the virtual BLE adapter are not needed otherwise.
+      const { seedDemoSubjects, startDemo } = await import('./demo/demo.js');
+      await seedDemoSubjects(server, new Date().toISOString());
+      demo = await startDemo({
+        serverUrl: server.url,
+        workDir: join(dataDir, 'demo-daemons'),
+        speed: options.demoSpeed ?? 1,
+        loop: options.demoLoop ?? true,
+        logger: ingestLoggerFrom(server.app.log),
+      });
+    } catch (e) {
+      await server.close();
+      if (tempData) await rm(tempData, { recursive: true, force: true });
+      throw e;
+    }
+  }
+  let closing: Promise<void> | null = null;
+  return {
+    server,
+    demo,
+    dataDir,
+    close: () => {
+      closing ??= (async () => {
+        await demo?.stop();
+        await server.close();
+        if (tempData) await rm(tempData, { recursive: true, force: true });
+      })();
+      return closing;
+    },
+  };
+}
