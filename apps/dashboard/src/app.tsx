@@ -1,4 +1,6 @@
+import type { MeDto } from '@hamstream/protocol';
 import { useEffect, useState } from 'preact/hooks';
+import { api } from './api.js';
 import type { LiveClient } from './live-client.js';
 import { RunnerView } from './views/runner.js';
 import { SessionView } from './views/session.js';
@@ -42,11 +44,19 @@ function useLiveFrames(client: LiveClient): void {
   }, [client]);
 }
 
-export function App({ client }: { client: LiveClient }) {
+export function App({ client, me, onSignOut }: { client: LiveClient; me: MeDto; onSignOut: () => void }) {
   const route = useRoute();
   useLiveFrames(client);
+  const signOut = () => {
+    api.logout().then(onSignOut, onSignOut);
+  };
   return (
     <div class="app">
+      {me.demo ? (
+        <div class="demo-banner" data-testid="demo-banner" role="status">
+          DEMO — simulated data
+        </div>
+      ) : null}
       <nav class="top">
         <a href="#/" class="brand">
           hamstream
@@ -61,6 +71,12 @@ export function App({ client }: { client: LiveClient }) {
         <span class={`conn ${client.connected ? 'ok' : 'bad'}`} data-testid="connection">
           {client.connected ? 'live' : 'reconnecting…'}
         </span>
+        <span class="who" data-testid="account">
+          {me.id}
+        </span>
+        <button type="button" class="sign-out" onClick={signOut}>
+          Sign out
+        </button>
       </nav>
       {route.view === 'wall' ? <Wall client={client} /> : null}
       {route.view === 'session' ? (

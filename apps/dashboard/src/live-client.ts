@@ -24,19 +24,30 @@ export class LiveClient {
   private readonly listeners = new Set<() => void>();
   private version = 0;
 
-  constructor(token: string | null) {
+  /** Called when the server refuses or drops the socket because the sign-in is gone. */
+  onSignedOut: () => void = () => {};
+
+  constructor() {
+    // Same origin: the browser sends the HttpOnly session cookie with the handshake.
     this.socket = io(LIVE_NAMESPACE, {
       path: new URL('socket.io/', document.baseURI).pathname,
       transports: ['websocket', 'polling'],
-      auth: token ? { token } : {},
+    });
+    this.socket.on('connect_error', (e) => {
+      const code = (e as Error & { data?: { code?: string } }).data?.code;
+      if (code === 'HAMSTREAM_ERR_UNAUTHORIZED' || code === 'HAMSTREAM_ERR_PASSWORD_CHANGE_REQUIRED') {
+        this.onSignedOut();
+      }
     });
     this.socket.on('connect', () => {
       this.connected = true;
       for (const w of this.watches.values()) this.socket.emit('live:watch', w, () => {});
       this.changed();
     });
-    this.socket.on('disconnect', () => {
+    this.socket.on('disconnect', (reason) => {
       this.connected = false;
+      // The server ends sockets whose sign-in ended: try again, the handshake says whether it still holds.
+      if (reason === 'io server disconnect') this.socket.connect();
       this.changed();
     });
     this.socket.on('live:wall', (update, ack) => {
@@ -65,6 +76,10 @@ export class LiveClient {
   }
 
   /** Subscribe to "something changed" (coalesced by the caller to animation frames). */
+  close(): void {
+    this.socket.disconnect();
+  }
+
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

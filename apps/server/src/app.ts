@@ -1,31 +1,56 @@
+import { join } from 'node:path';
+import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyRequest,
   type FastifyServerOptions,
   LogController,
 } from 'fastify';
+import { type AuthOptions, AuthService, type FirstStart } from './auth/auth-service.js';
+import type { ResourceLookups } from './auth/resources.js';
 import type { LiveEngineFactory } from './live/live-engine.js';
 import { LiveSessionRegistry } from './live/live-session-registry.js';
-import { type AccessControl, accessPlugin, implicitDemoAccess } from './plugins/access.js';
+import { type Access, accessPlugin, type Owns } from './plugins/access.js';
 import { dashboardPlugin, defaultDashboardDir } from './plugins/dashboard.js';
 import { errorsPlugin } from './plugins/errors.js';
 import type { LiveFanoutOptions } from './realtime/live-namespace.js';
-import { realtimePlugin } from './realtime/realtime-plugin.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, realtimePlugin } from './realtime/realtime-plugin.js';
+import { accountRoutes } from './routes/accounts.js';
+import { authRoutes } from './routes/auth.js';
+import { daemonTokenRoutes } from './routes/daemon-tokens.js';
+import type { RouteDeps } from './routes/deps.js';
 import { healthRoutes } from './routes/health.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { subjectRoutes } from './routes/subjects.js';
 import { targetRoutes } from './routes/targets.js';
 import { LocalSessionStore } from './storage/local-session-store.js';
 import type { SessionStore } from './storage/session-store.js';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './storage/upload.js';
 
 export interface BuildAppOptions {
-  /** The local data folder (used when no `store` is given). */
+  /** The local data folder (sessions when no `store` is given; always the accounts file). */
   dataDir: string;
   store?: SessionStore;
-  /** Default: the implicit demo user (see plugins/access.ts). */
-  accessControl?: AccessControl;
-  /** fastify's `logger` option (pino); default: info level. */
+  /** Password cost, clock, sign-in lifetime, rate limits (defaults are production values). */
+  auth?: Omit<AuthOptions, 'dataDir' | 'logger'>;
+  /** A new one-time password for `admin` (returned in `firstStart`, like on the first start). */
+  resetAdminPassword?: boolean;
+  /**
+   * Behind a reverse proxy (TLS terminated there): trust X-Forwarded-For/-Proto/-Host for the client
+   * address (rate limits), https (Secure cookies) and the host (Origin checks). Never set this when
+   * clients reach the server directly: they could forge those headers.
+   */
+  trustProxy?: boolean;
+  /** Always mark the session cookie `Secure` (default: only for requests that came over https). */
+  secureCookies?: boolean;
+  /** Largest JSON body, bytes (default 100 KiB; recordings have their own limit). */
+  bodyLimitBytes?: number;
+  uploadLimits?: Partial<UploadLimits>;
+  /** Largest socket.io message, bytes (default 1 MiB). */
+  maxSocketMessageBytes?: number;
+  /** fastify's `logger` option (pino); default: info level. Secrets are redacted either way. */
   logger?: FastifyServerOptions['logger'];
   /** Built dashboard folder; default apps/dashboard/dist when built; null: do not serve it. */
   dashboardDir?: string | null;
@@ -39,61 +64,169 @@ export interface HamstreamServer {
   app: FastifyInstance;
   registry: LiveSessionRegistry;
   store: SessionStore;
-  /** Every route: method, url, access (the inject tests walk it). */
+  auth: AuthService;
+  /** Every route: method, url, access, owns (the inject and role-table tests walk it). */
   routes: RouteInfo[];
+  /**
+   * Set on the first start (or with `resetAdminPassword`): the admin's one-time password. Print it
+   * once to the terminal; it is never logged and only its hash is stored.
+   */
+  firstStart: FirstStart | null;
 }
 
 export interface RouteInfo {
   method: string;
   url: string;
-  access: string | undefined;
+  access: Access | undefined;
+  owns: Owns | undefined;
+  /** The JSON schema of the request body, if the route takes JSON (must refuse unknown fields). */
+  bodySchema: unknown;
+}
+
+/**
+ * Where pino must never print a secret. fastify's request serializer logs method, url and addresses
+ * only; these paths cover anything logged by hand (headers, bodies, tokens) as defence in depth.
+ */
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  'headers["set-cookie"]',
+  ...[
+    'password',
+    'currentPassword',
+    'newPassword',
+    'oneTimePassword',
+    'token',
+    'secret',
+    'key',
+    'auth',
+  ].flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),
+];
+
+function withRedaction(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (logger === false) return false;
+  const base = logger === undefined || logger === true ? { level: 'info' } : logger;
+  return { ...base, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } };
 }
 
 /**
  * Builds the server without listening (tests use `app.inject()`; main.ts listens). Plugins are
- * encapsulated: access + errors at the root, then realtime (socket.io on fastify's HTTP server),
- * the REST routes and the dashboard. `app.close()` is the graceful shutdown: sockets are disconnected,
- * recordings flushed and closed, provisional summaries and metadata written.
+ * encapsulated: errors, security headers and access at the root, then realtime (socket.io on fastify's
+ * HTTP server), the REST routes and the dashboard. `app.close()` is the graceful shutdown: sockets are
+ * disconnected, recordings flushed and closed, provisional summaries and metadata written.
  */
 export async function buildApp(options: BuildAppOptions): Promise<HamstreamServer> {
+  const trustProxy = options.trustProxy ?? false;
   const app = Fastify({
-    logger: options.logger ?? { level: 'info' },
+    logger: withRedaction(options.logger),
     // Request logs for the API only: static files and health checks would drown them.
     logController: new LogController({
       disableRequestLogging: (req) => !req.url.startsWith('/api/') || req.url === '/api/health',
     }),
     forceCloseConnections: true,
+    trustProxy,
+    bodyLimit: options.bodyLimitBytes ?? 100 * 1024,
     // Unknown body fields are errors, not silently dropped (a `name` sent by mistake must not pass).
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  const log = app.log as FastifyBaseLogger;
   const store = options.store ?? new LocalSessionStore(options.dataDir);
   await store.init();
+  const auth = new AuthService({ ...options.auth, dataDir: options.dataDir, logger: log });
+  let firstStart = await auth.init();
+  if (options.resetAdminPassword && firstStart === null) firstStart = await auth.resetAdminPassword();
+
   const registry = new LiveSessionRegistry({
     store,
-    logger: app.log as FastifyBaseLogger,
+    logger: log,
     ...(options.engineFactory ? { engineFactory: options.engineFactory } : {}),
+    // A header may name the session's subject only if the session's creator may write that subject.
+    canAdoptSubject: (meta, subjectId) => {
+      const subject = store.getSubject(subjectId);
+      const owner = meta.owner ? auth.getAccount(meta.owner) : null;
+      if (!subject || !owner || owner.disabled) return false;
+      return owner.role === 'admin' || (owner.role === 'therapist' && subject.therapist === owner.id);
+    },
   });
   await registry.init();
-  const accessControl = options.accessControl ?? implicitDemoAccess;
+
+  const lookups: ResourceLookups = {
+    subject: (id) => store.getSubject(id),
+    session: (id) => registry.get(id)?.meta ?? null,
+    daemonToken: (id) => auth.getDaemonToken(id),
+  };
+  const secureCookies = (req: FastifyRequest): boolean =>
+    options.secureCookies === true || req.protocol === 'https';
 
   const routes: RouteInfo[] = [];
   app.addHook('onRoute', (r) => {
     const methods = Array.isArray(r.method) ? r.method : [r.method];
+    const config = r.config as { access?: Access; owns?: Owns } | undefined;
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      routes.push({ method, url: r.url, access: (r.config as { access?: string } | undefined)?.access });
+      routes.push({
+        method,
+        url: r.url,
+        access: config?.access,
+        owns: config?.owns,
+        bodySchema: r.schema?.body,
+      });
     }
   });
 
   await app.register(errorsPlugin);
-  await app.register(accessPlugin, { accessControl });
+  const secure = options.secureCookies === true;
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        // 'self' covers the same-origin WebSocket of socket.io.
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        // Upgrading would break the default plain-http 127.0.0.1 set-up.
+        ...(secure || trustProxy ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    // HSTS only where https is known to be there; on plain http browsers ignore it anyway.
+    hsts: secure ? { maxAge: 180 * 24 * 3600 } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+    xFrameOptions: { action: 'deny' },
+  });
+  await app.register(accessPlugin, { auth, resources: lookups, secureCookies });
   await app.register(realtimePlugin, {
     registry,
-    accessControl,
+    auth,
+    lookups,
+    trustProxy,
+    maxMessageBytes: options.maxSocketMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     ...(options.live ? { live: options.live } : {}),
   });
-  const deps = { registry, store };
+  const deps: RouteDeps = {
+    registry,
+    store,
+    auth,
+    lookups,
+    secureCookies,
+    uploadLimits: { ...DEFAULT_UPLOAD_LIMITS, ...options.uploadLimits },
+    uploadDir: join(options.dataDir, 'uploads'),
+  };
   await app.register(healthRoutes, deps);
+  await app.register(authRoutes, deps);
+  await app.register(accountRoutes, deps);
+  await app.register(daemonTokenRoutes, deps);
   await app.register(subjectRoutes, deps);
   await app.register(targetRoutes, deps);
   await app.register(sessionRoutes, deps);
@@ -113,5 +246,5 @@ export async function buildApp(options: BuildAppOptions): Promise<HamstreamServe
     await store.close();
   });
   await app.ready();
-  return { app: app as unknown as FastifyInstance, registry, store, routes };
+  return { app: app as unknown as FastifyInstance, registry, store, auth, routes, firstStart };
 }

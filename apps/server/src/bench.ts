@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { RecordingHeader } from '@hamstream/core';
 import { createAnalyzer } from '@hamstream/engine';
 import { readRecording } from '@hamstream/recording';
+import { benchSessionIds } from './bench/bench-sessions.js';
 import type { LoadConfig, LoadResult } from './bench/load-generator.js';
 import { findFixturesDir } from './demo/demo.js';
 import { startServer } from './main.js';
@@ -27,7 +28,10 @@ async function wt901Packets(): Promise<{ characteristic: string; packets: string
   return { characteristic: packets[0]!.characteristic, packets: packets.map((p) => p.data) };
 }
 
-async function runLevel(sensors: number, base: Omit<LoadConfig, 'url' | 'sensors' | 'run'>) {
+async function runLevel(
+  sensors: number,
+  base: Omit<LoadConfig, 'url' | 'sensors' | 'run' | 'ingestToken' | 'liveToken'>,
+) {
   const dataDir = await mkdtemp(join(tmpdir(), 'hamstream-bench-'));
   const server = await startServer({
     host: '127.0.0.1',
@@ -37,6 +41,19 @@ async function runLevel(sensors: number, base: Omit<LoadConfig, 'url' | 'sensors
     dashboardDir: null,
   });
   try {
+    // Real access control in the loop: one daemon token for the run's sessions, an admin's sign-in.
+    const run = String(sensors);
+    const ids = benchSessionIds(run, sensors);
+    for (const id of ids) await server.registry.createSession({ id, owner: 'bench' });
+    const password = 'bench passphrase 0000';
+    await server.auth.createAccount({ id: 'bench', role: 'admin', password, mustChangePassword: false });
+    const { secret: ingestToken } = await server.auth.createDaemonToken({
+      sessions: ids,
+      createdBy: 'bench',
+    });
+    const signIn = await server.auth.login({ username: 'bench', password, ip: 'bench', via: 'bearer' });
+    if (!signIn.ok) throw new Error(signIn.error.message);
+    const auth = { ingestToken, liveToken: signIn.value.token };
     const child = fork(fileURLToPath(new URL('./bench/load-generator.js', import.meta.url)), [], {
       stdio: 'ignore',
     });
@@ -51,7 +68,7 @@ async function runLevel(sensors: number, base: Omit<LoadConfig, 'url' | 'sensors
         else if (m.type === 'error') reject(new Error(m.error));
       });
       child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
-      child.send({ ...base, url: server.url, sensors, run: String(sensors) } satisfies LoadConfig);
+      child.send({ ...base, ...auth, url: server.url, sensors, run } satisfies LoadConfig);
     });
     // The child reports after its window; the server's CPU window is the same length.
     const cpu = process.cpuUsage(cpuStart ?? undefined);

@@ -5,6 +5,8 @@ export interface Problem {
   code: string;
   statusCode: number;
   message: string;
+  /** 429: when to try again (sent as `Retry-After`). */
+  retryAfterS?: number;
 }
 
 /** Every code the server answers with, created once (fastify's `FST_ERR_*` style). */
@@ -16,6 +18,14 @@ export const ERRORS = {
   BAD_REQUEST: { code: 'HAMSTREAM_ERR_BAD_REQUEST', statusCode: 400 },
   UNAUTHORIZED: { code: 'HAMSTREAM_ERR_UNAUTHORIZED', statusCode: 401 },
   FORBIDDEN: { code: 'HAMSTREAM_ERR_FORBIDDEN', statusCode: 403 },
+  /** A state-changing request with the session cookie but without the CSRF header (or from another origin). */
+  CSRF: { code: 'HAMSTREAM_ERR_CSRF', statusCode: 403 },
+  /** Signed in with a one-time password: only /api/auth/* answers until it is changed. */
+  PASSWORD_CHANGE_REQUIRED: { code: 'HAMSTREAM_ERR_PASSWORD_CHANGE_REQUIRED', statusCode: 403 },
+  TOO_MANY_REQUESTS: { code: 'HAMSTREAM_ERR_TOO_MANY_REQUESTS', statusCode: 429 },
+  TOO_LARGE: { code: 'HAMSTREAM_ERR_TOO_LARGE', statusCode: 413 },
+  /** An uploaded recording that does not follow the format (nothing was stored). */
+  BAD_RECORDING: { code: 'HAMSTREAM_ERR_BAD_RECORDING', statusCode: 400 },
   STORAGE: { code: 'HAMSTREAM_ERR_STORAGE', statusCode: 500 },
 } as const;
 
@@ -33,11 +43,13 @@ export function fail<T = never>(kind: ErrorKind, message: string): Result<T, Pro
 export class ProblemError extends Error {
   readonly code: string;
   readonly statusCode: number;
+  readonly retryAfterS: number | undefined;
   constructor(p: Problem) {
     super(p.message);
     this.name = 'ProblemError';
     this.code = p.code;
     this.statusCode = p.statusCode;
+    this.retryAfterS = p.retryAfterS;
   }
 }
 

@@ -13,7 +13,9 @@ import type { RecordingEvent, RecordingHeader } from '@hamstream/core';
  *   repeat and is dropped; a seq beyond `lastStored + 1` (a gap) is not stored either. The ack always
  *   carries the highest contiguous seq stored, so a gap makes the daemon resend from there.
  *   {@link planIngestBatch} implements exactly this, for the server to reuse.
- * - Auth: the daemon sends `{token}` as `socket.handshake.auth` (checked by the server's access control).
+ * - Auth: the daemon sends `{token}` as `socket.handshake.auth`: a daemon token a therapist created for
+ *   this session (`POST /api/daemon-tokens`). The server checks it on the handshake and on every
+ *   `ingest:hello` / `ingest:events`: the session named must be one the token is bound to.
  */
 export const INGEST_NAMESPACE = '/ingest';
 
@@ -104,6 +106,8 @@ export const recordingEventShapeSchema = {
 export const ingestHelloSchema = {
   type: 'object',
   required: ['session', 'header', 'daemonId'],
+  // Unknown top-level fields are refused (events and the header stay open: the format lets them grow).
+  additionalProperties: false,
   properties: {
     session: { type: 'string', minLength: 1, maxLength: 200 },
     daemonId: { type: 'string', minLength: 1, maxLength: 200 },
@@ -124,6 +128,7 @@ export const ingestHelloSchema = {
 export const ingestEventsPayloadSchema = {
   type: 'object',
   required: ['session', 'batch'],
+  additionalProperties: false,
   properties: {
     session: { type: 'string', minLength: 1, maxLength: 200 },
     batch: {
@@ -132,6 +137,7 @@ export const ingestEventsPayloadSchema = {
       items: {
         type: 'object',
         required: ['seq', 'event'],
+        additionalProperties: false,
         properties: { seq: { type: 'integer', minimum: 1 }, event: recordingEventShapeSchema },
       },
     },

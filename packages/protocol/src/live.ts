@@ -14,7 +14,9 @@ export { KNOWN_ACTIVITIES, SIDES } from '@hamstream/core';
  * window), reps are kept. Updates are capped at the display rate (≤ 20 Hz per stream); discrete news
  * (a rep, a set start/end, a new alert) goes out at once when nothing is in flight.
  *
- * Rooms on the server: `wall` and `session:<id>`. Auth: `socket.handshake.auth.token` (access control).
+ * Rooms on the server: `wall` and `session:<id>`. Auth: the dashboard's session cookie (same origin), or
+ * `socket.handshake.auth.token` for API clients; each watch checks that the account may see the session,
+ * and the wall carries only the sessions it may see.
  */
 export const LIVE_NAMESPACE = '/live';
 
@@ -29,6 +31,24 @@ export const LIVE_EVENTS = {
 export const LIVE_MAX_RATE_HZ = 20;
 
 export type LiveWatchRequest = { view: 'wall' } | { view: 'session'; session: string };
+
+/** JSON schema of a `live:watch` / `live:unwatch` request (the server refuses anything else). */
+export const liveWatchRequestSchema = {
+  oneOf: [
+    {
+      type: 'object',
+      required: ['view'],
+      additionalProperties: false,
+      properties: { view: { const: 'wall' } },
+    },
+    {
+      type: 'object',
+      required: ['view', 'session'],
+      additionalProperties: false,
+      properties: { view: { const: 'session' }, session: { type: 'string', minLength: 1, maxLength: 64 } },
+    },
+  ],
+} as const;
 export type LiveWatchAck = { ok: true } | { ok: false; error: string };
 
 export interface LiveClientToServerEvents {

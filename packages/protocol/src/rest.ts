@@ -12,6 +12,9 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 /** Ids in URLs: pseudonymous, URL-safe, short (subject ids are never names). */
 export const IdSchema = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' });
 
+/** Account ids (user names): lower case, 2-32 characters. */
+export const AccountIdSchema = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{1,31}$' });
+
 export const SideSchema = Type.Union([Type.Literal('left'), Type.Literal('right'), Type.Literal('center')]);
 export const ActivitySchema = Type.String({ minLength: 1, maxLength: 64 });
 
@@ -40,6 +43,8 @@ export const SubjectSchema = Type.Object({
   /** Habitual running cadence, steps/min, when measured. */
   baselineCadenceSpm: Nullable(Type.Number()),
   createdAt: Type.String(),
+  /** The account id of the therapist who owns this subject (null: only admins see it). */
+  therapist: Type.Optional(Nullable(Type.String())),
 });
 export type SubjectDto = Static<typeof SubjectSchema>;
 
@@ -48,6 +53,8 @@ export const SubjectCreateSchema = Type.Object(
     id: IdSchema,
     note: Type.Optional(Type.String({ maxLength: 500 })),
     baselineCadenceSpm: Type.Optional(Type.Number({ minimum: 60, maximum: 260 })),
+    /** Admins only: the owning therapist (a therapist always creates subjects for themself). */
+    therapist: Type.Optional(AccountIdSchema),
   },
   { additionalProperties: false },
 );
@@ -57,6 +64,8 @@ export const SubjectPatchSchema = Type.Object(
   {
     note: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
     baselineCadenceSpm: Type.Optional(Nullable(Type.Number({ minimum: 60, maximum: 260 }))),
+    /** Admins only: hand the subject (and its sessions) to another therapist. */
+    therapist: Type.Optional(Nullable(AccountIdSchema)),
   },
   { additionalProperties: false },
 );
@@ -65,18 +74,24 @@ export type SubjectPatch = Static<typeof SubjectPatchSchema>;
 // --- targets --------------------------------------------------------------------------------------
 
 /** Cadence retraining band: target = baseline × (1 + changePct/100), in zone within ± tolerancePct. */
-export const CadenceTargetSchema = Type.Object({
-  /** null: use the baseline the engine measures (its first steady minute). */
-  baselineSpm: Nullable(Type.Number({ minimum: 60, maximum: 260 })),
-  changePct: Type.Number({ minimum: -30, maximum: 30 }),
-  tolerancePct: Type.Number({ minimum: 0, maximum: 20 }),
-});
+export const CadenceTargetSchema = Type.Object(
+  {
+    /** null: use the baseline the engine measures (its first steady minute). */
+    baselineSpm: Nullable(Type.Number({ minimum: 60, maximum: 260 })),
+    changePct: Type.Number({ minimum: -30, maximum: 30 }),
+    tolerancePct: Type.Number({ minimum: 0, maximum: 20 }),
+  },
+  { additionalProperties: false },
+);
 export type CadenceTarget = Static<typeof CadenceTargetSchema>;
 
 export const TargetsBodySchema = Type.Object(
   {
     /** ROM target per activity, degrees (e.g. `{"prone-hamstring-curl": 90}`). */
-    romDeg: Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 360 })),
+    romDeg: Type.Record(Type.String({ pattern: '^.{1,64}$' }), Type.Number({ minimum: 0, maximum: 360 }), {
+      maxProperties: 64,
+      additionalProperties: false,
+    }),
     cadence: Nullable(CadenceTargetSchema),
   },
   { additionalProperties: false },
@@ -128,6 +143,8 @@ export const SessionSchema = Type.Object({
   durationS: Type.Number(),
   setCount: Type.Integer(),
   repTotal: Type.Integer(),
+  /** The account that created the session (its therapist when it has no subject). */
+  owner: Type.Optional(Nullable(Type.String())),
 });
 export type SessionDto = Static<typeof SessionSchema>;
 
@@ -247,3 +264,136 @@ export const SessionSummarySchema = Type.Object({
   analysis: AnalyzeOutputSchema,
 });
 export type SessionSummaryDto = Static<typeof SessionSummarySchema>;
+
+// --- accounts, sign-in and daemon tokens (docs/server.md, "Security") ------------------------------
+
+/**
+ * State-changing requests authenticated by the session cookie must carry this header (any value; the
+ * dashboard sends "1"). A cross-site form cannot set it, and a cross-site script cannot send it without a
+ * CORS preflight, which the server never grants. Bearer-token requests do not need it.
+ */
+export const CSRF_HEADER = 'x-hamstream-csrf';
+
+export const RoleSchema = Type.Union([
+  Type.Literal('admin'),
+  Type.Literal('therapist'),
+  Type.Literal('runner'),
+]);
+export type Role = Static<typeof RoleSchema>;
+
+/** Passwords: at least 12 characters (a passphrase), at most 256 (hashing cost stays bounded). */
+export const NewPasswordSchema = Type.String({ minLength: 12, maxLength: 256 });
+
+export const LoginSchema = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+    /** API clients: answer a bearer token instead of setting the session cookie. */
+    bearer: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type LoginRequest = Static<typeof LoginSchema>;
+
+export const DemoLoginSchema = Type.Object(
+  { key: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+/** The signed-in account, as the dashboard needs it. */
+export const MeSchema = Type.Object({
+  id: Type.String(),
+  role: RoleSchema,
+  /** Runners: their own subject id. */
+  subject: Nullable(Type.String()),
+  /** The demo user: sees only the demo's simulated data (the dashboard shows a banner). */
+  demo: Type.Boolean(),
+  /** Until the password is changed only /api/auth/* answers. */
+  mustChangePassword: Type.Boolean(),
+});
+export type MeDto = Static<typeof MeSchema>;
+
+export const LoginResultSchema = Type.Object({
+  account: MeSchema,
+  /** When this sign-in ends (ISO time); sign in again after it. */
+  expiresAt: Type.String(),
+  /** Only with `bearer: true`: send as `Authorization: Bearer <token>`. */
+  token: Type.Optional(Type.String()),
+});
+export type LoginResult = Static<typeof LoginResultSchema>;
+
+export const PasswordChangeSchema = Type.Object(
+  { currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: NewPasswordSchema },
+  { additionalProperties: false },
+);
+export type PasswordChange = Static<typeof PasswordChangeSchema>;
+
+export const AccountSchema = Type.Object({
+  id: Type.String(),
+  role: RoleSchema,
+  subject: Nullable(Type.String()),
+  demo: Type.Boolean(),
+  mustChangePassword: Type.Boolean(),
+  disabled: Type.Boolean(),
+  createdAt: Type.String(),
+});
+export type AccountDto = Static<typeof AccountSchema>;
+
+export const AccountCreateSchema = Type.Object(
+  {
+    id: AccountIdSchema,
+    role: RoleSchema,
+    /** Runners: the subject they are (required for runners, refused for others). */
+    subject: Type.Optional(IdSchema),
+  },
+  { additionalProperties: false },
+);
+export type AccountCreate = Static<typeof AccountCreateSchema>;
+
+export const AccountPatchSchema = Type.Object(
+  {
+    role: Type.Optional(RoleSchema),
+    subject: Type.Optional(Nullable(IdSchema)),
+    disabled: Type.Optional(Type.Boolean()),
+    /** A new one-time password (answered once); the account must change it at its next sign-in. */
+    resetPassword: Type.Optional(Type.Literal(true)),
+  },
+  { additionalProperties: false },
+);
+export type AccountPatch = Static<typeof AccountPatchSchema>;
+
+export const AccountResultSchema = Type.Object({
+  account: AccountSchema,
+  /** Shown once: hand it to the person; it must be changed at the first sign-in. */
+  oneTimePassword: Type.Optional(Type.String()),
+});
+export type AccountResult = Static<typeof AccountResultSchema>;
+
+export const DaemonTokenCreateSchema = Type.Object(
+  {
+    /** The sessions this daemon may write (and nothing else). */
+    sessions: Type.Array(IdSchema, { minItems: 1, maxItems: 100 }),
+    label: Type.Optional(Type.String({ maxLength: 100 })),
+    /** Validity, hours (default 7 days, at most a year). */
+    ttlHours: Type.Optional(Type.Number({ minimum: 0.01, maximum: 8760 })),
+  },
+  { additionalProperties: false },
+);
+export type DaemonTokenCreate = Static<typeof DaemonTokenCreateSchema>;
+
+export const DaemonTokenSchema = Type.Object({
+  id: Type.String(),
+  sessions: Type.Array(Type.String()),
+  label: Nullable(Type.String()),
+  createdBy: Type.String(),
+  createdAt: Type.String(),
+  expiresAt: Type.String(),
+});
+export type DaemonTokenDto = Static<typeof DaemonTokenSchema>;
+
+export const DaemonTokenCreatedSchema = Type.Object({
+  token: DaemonTokenSchema,
+  /** The secret, shown once (only its hash is stored): `hamstream ingest --token <secret>`. */
+  secret: Type.String(),
+});
+export type DaemonTokenCreated = Static<typeof DaemonTokenCreatedSchema>;

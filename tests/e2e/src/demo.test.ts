@@ -1,6 +1,6 @@
 /**
  * End to end: the real `hamstream start --demo` process (built CLI) on a free port, driven by Debian's
- * chromium through playwright-core. Waits until the bridge session's rep count reaches its fixture's
+ * chromium through playwright-core. The printed demo link signs each page in as the demo user. Waits until the bridge session's rep count reaches its fixture's
  * labelled count, checks the runner's cadence against the fixture's truth in steady state, and takes
  * the screenshots in docs/.
  *
@@ -103,6 +103,24 @@ const tile = (page: Page, key: string) =>
   page.locator(`[data-testid="session-tile"][data-session^="demo-${key}-"]`);
 
 describe('hamstream start --demo in a browser', () => {
+  it('signs the browser in as the demo user through the printed link, marked as a demo', async () => {
+    expect(url).toMatch(/\?demo=[\w-]+$/);
+    const page = await openPage();
+    await expect
+      .poll(() => page.locator('[data-testid="demo-banner"]').textContent())
+      .toBe('DEMO — simulated data');
+    // The key leaves the address bar once used.
+    expect(page.url()).not.toContain('demo=');
+    // Without the link: the sign-in form, and the API answers nothing.
+    const plain = await browser.newPage();
+    await plain.goto(new URL('/', url).href);
+    await expect.poll(() => plain.locator('[data-testid="sign-in"]').count()).toBe(1);
+    const res = await plain.request.get(new URL('/api/sessions', url).href);
+    expect(res.status()).toBe(401);
+    await plain.close();
+    await page.close();
+  }, 30_000);
+
   it('shows every demo session on the wall with live numbers', async () => {
     const page = await openPage();
     await expect

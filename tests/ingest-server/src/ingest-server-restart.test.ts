@@ -10,9 +10,9 @@ import { readRecording } from '@hamstream/recording';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
- * The real thing, as two processes: `hamstream ingest` (virtual adapter, a fixture at 20×) forwards to
- * `hamstream start`; the server is killed (SIGKILL) mid-session and started again on the same port and
- * data folder. When the daemon has finished, the server's copy of the session must hold every event of
+ * The real thing, as two processes: `hamstream ingest` (virtual adapter, a fixture at 20×, with a daemon
+ * token created over the API for its session) forwards to `hamstream start`; the server is killed
+ * (SIGKILL) mid-session and started again on the same port and data folder. When the daemon has finished, the server's copy of the session must hold every event of
  * the daemon's recording exactly once, in order. Runs the built CLI (`npm run build` first).
  */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -73,6 +73,61 @@ async function waitForHealth(port: number, timeoutMs = 15_000): Promise<void> {
   }
 }
 
+/** A JSON API call with a bearer token (API clients need no CSRF header). */
+async function api<T>(
+  port: number,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<T> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const json = (await res.json()) as T;
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/**
+ * What an operator does on a fresh server: sign in as `admin` with the one-time password the first
+ * start printed, change it, create the session and a daemon token bound to it.
+ */
+async function daemonTokenFromFreshServer(
+  port: number,
+  startOutput: string,
+  session: string,
+): Promise<string> {
+  const m = /admin account: "admin", one-time password: (\S+)/.exec(startOutput);
+  if (!m) throw new Error(`the first start printed no admin password:\n${startOutput}`);
+  const login = await api<{ token: string }>(port, 'POST', '/api/auth/login', {
+    username: 'admin',
+    password: m[1],
+    bearer: true,
+  });
+  await api(
+    port,
+    'POST',
+    '/api/auth/password',
+    { currentPassword: m[1], newPassword: 'integration test passphrase' },
+    login.token,
+  );
+  await api(port, 'POST', '/api/sessions', { id: session }, login.token);
+  const created = await api<{ secret: string }>(
+    port,
+    'POST',
+    '/api/daemon-tokens',
+    { sessions: [session] },
+    login.token,
+  );
+  return created.secret;
+}
+
 async function findSessionRecording(dataDir: string, session: string): Promise<string> {
   const path = join(dataDir, 'sessions', session, 'recording.rec.jsonl');
   if (existsSync(path)) return path;
@@ -94,6 +149,14 @@ describe('ingest daemon → server, server killed and restarted mid-session', ()
 
     let server = startServer();
     await waitForHealth(port);
+    // The banner (with the password) is printed once listening: wait for it to arrive.
+    for (const t0 = Date.now(); !server.output().includes('hamstream is running'); ) {
+      if (Date.now() - t0 > 10_000) throw new Error(`no start banner:\n${server.output()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const token = await daemonTokenFromFreshServer(port, server.output(), session);
+    // The password is printed once, to the terminal: never into the server's log.
+    expect(server.output().match(/one-time password/g)).toHaveLength(1);
     const ingest = run([
       'ingest',
       '--adapter',
@@ -105,7 +168,7 @@ describe('ingest daemon → server, server killed and restarted mid-session', ()
       '--server',
       `http://127.0.0.1:${port}`,
       '--token',
-      'demo',
+      token,
       '--session',
       session,
     ]);
@@ -124,6 +187,8 @@ describe('ingest daemon → server, server killed and restarted mid-session', ()
     await new Promise((r) => setTimeout(r, 700));
     server = startServer();
     await waitForHealth(port);
+    // The restarted server knows the accounts: nothing is printed again (the daemon's token still holds).
+    expect(server.output()).not.toContain('one-time password');
 
     const code = await ingest.exited;
     expect(code, ingest.output()).toBe(0);

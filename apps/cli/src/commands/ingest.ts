@@ -113,7 +113,10 @@ export function register(program: Command): void {
       'continue the --record file of an earlier run of this session (resends what the server lacks)',
     )
     .option('--server <url>', 'forward events to this hamstream server, e.g. http://127.0.0.1:8080')
-    .option('--token <token>', 'access token for --server')
+    .option(
+      '--token <token>',
+      'daemon token for --server, bound to --session (a therapist creates it: POST /api/daemon-tokens)',
+    )
     .option('--session <id>', 'session id (default: from the config, else session-<date>-<time>)')
     .option('--subject <id>', 'pseudonymous subject id written in the recording header')
     .option('--activity <name>', 'activity of the whole recording, e.g. prone-hamstring-curl')

@@ -9,6 +9,8 @@ interface StartFlags {
   speed: string;
   loop: boolean;
   logLevel: string;
+  behindProxy?: boolean;
+  resetAdminPassword?: boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -33,12 +35,20 @@ export function register(program: Command): void {
     .option('--speed <x>', 'demo playback speed (1 = real time)', '1')
     .option('--no-loop', 'demo: stop each fixture at its end instead of starting over')
     .option('--log-level <level>', `server log level (${LOG_LEVELS.join(', ')})`, 'warn')
+    .option(
+      '--behind-proxy',
+      'behind a TLS-terminating reverse proxy: trust X-Forwarded-* (client address, https → Secure cookies)',
+    )
+    .option('--reset-admin-password', 'print a new one-time password for the admin account, then run')
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  npm start                                   # = hamstream start --demo, then open the printed URL\n' +
         '  hamstream start --demo --port 0             # the demo on any free port\n' +
-        '  hamstream start --data /srv/hamstream --host 0.0.0.0 --port 8080\n' +
+        '  hamstream start --data /srv/hamstream --behind-proxy   # https via a reverse proxy on this host\n' +
+        '\nThe first start creates the account "admin" and prints its one-time password once (change it at\n' +
+        'the first sign-in). --demo prints a link that signs the browser in as the demo user, who sees\n' +
+        'only the simulated demo data. Listens on 127.0.0.1 unless --host says otherwise.\n' +
         '\nStop with Ctrl-C: sockets close, recordings are flushed, summaries written.',
     )
     .action(async (flags: StartFlags) => {
@@ -65,6 +75,8 @@ export function register(program: Command): void {
           demoSpeed: speed,
           demoLoop: flags.loop,
           logger: { level: flags.logLevel },
+          ...(flags.behindProxy ? { trustProxy: true } : {}),
+          ...(flags.resetAdminPassword ? { resetAdminPassword: true } : {}),
         });
       } catch (e) {
         const code = (e as { code?: string }).code;
@@ -81,11 +93,19 @@ export function register(program: Command): void {
         throw e;
       }
       const out = process.stdout;
-      out.write(`hamstream is running: ${started.server.url}\n`);
+      // The one-time password goes to this terminal only (never to the log).
+      if (started.firstStart) {
+        out.write(
+          `\n  admin account: "${started.firstStart.username}", one-time password: ${started.firstStart.password}\n` +
+            '  (shown once; change it at the first sign-in)\n\n',
+        );
+      }
+      out.write(`hamstream is running: ${started.openUrl}\n`);
       out.write(`  data folder: ${started.dataDir}\n`);
       if (started.demo) {
         out.write(
-          `  demo: ${started.demo.sessions.length} live sessions replaying fixtures at ${speed}× — open the URL above\n`,
+          `  demo: ${started.demo.sessions.length} live sessions replaying fixtures at ${speed}× — open the URL above\n` +
+            '  (it signs you in as the demo user: simulated data only)\n',
         );
         for (const s of started.demo.sessions) out.write(`    ${s.session}  (${s.subject})\n`);
       }

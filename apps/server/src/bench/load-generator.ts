@@ -15,10 +15,10 @@ import {
   type LiveServerToClientEvents,
 } from '@hamstream/protocol';
 import { io, type Socket } from 'socket.io-client';
+import { benchSessionIds } from './bench-sessions.js';
 import { percentile } from './stats.js';
 
-/** Sensors per session (one daemon each). */
-export const SENSORS_PER_SESSION = 4;
+export { SENSORS_PER_SESSION } from './bench-sessions.js';
 
 export interface LoadConfig {
   url: string;
@@ -31,6 +31,10 @@ export interface LoadConfig {
   /** Notification payloads (hex) to cycle through. */
   packets: string[];
   run: string;
+  /** A daemon token bound to every `bench-<run>-<i>` session (created by the parent). */
+  ingestToken: string;
+  /** A bearer sign-in for the dashboard socket. */
+  liveToken: string;
 }
 
 export interface LoadResult {
@@ -67,7 +71,9 @@ interface Sent {
 }
 
 export async function runLoad(cfg: LoadConfig): Promise<LoadResult> {
-  const opts = { transports: ['websocket'], reconnection: false, auth: { token: 'bench' } };
+  const base = { transports: ['websocket'], reconnection: false };
+  const opts = { ...base, auth: { token: cfg.ingestToken } };
+  const liveOpts = { ...base, auth: { token: cfg.liveToken } };
   const devices = (['L-thigh', 'R-thigh', 'L-shank', 'R-shank'] as const).map((id) => ({
     id,
     driver: 'witmotion-wt901',
@@ -83,8 +89,7 @@ export async function runLoad(cfg: LoadConfig): Promise<LoadResult> {
     activity: 'bridge',
     devices,
   };
-  const sessions = Math.ceil(cfg.sensors / SENSORS_PER_SESSION);
-  const ids = Array.from({ length: sessions }, (_, i) => `bench-${cfg.run}-${i}`);
+  const ids = benchSessionIds(cfg.run, cfg.sensors);
   // One daemon socket per session, as in the field.
   const daemons: Ingest[] = await Promise.all(
     ids.map(() => connect(io(new URL(INGEST_NAMESPACE, cfg.url).href, opts) as Ingest)),
@@ -94,7 +99,7 @@ export async function runLoad(cfg: LoadConfig): Promise<LoadResult> {
       daemons[i]!.timeout(10_000).emitWithAck('ingest:hello', { session: id, header, daemonId: id }),
     ),
   );
-  const dash = await connect(io(new URL(LIVE_NAMESPACE, cfg.url).href, opts) as Live);
+  const dash = await connect(io(new URL(LIVE_NAMESPACE, cfg.url).href, liveOpts) as Live);
   const sent = new Map<string, Sent>(ids.map((id) => [id, { t: [], at: [], next: 0 }]));
   const freshness: number[] = [];
   const staleness: number[] = [];

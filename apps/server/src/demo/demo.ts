@@ -12,6 +12,7 @@ import {
 } from '@hamstream/ingest';
 import { readRecording } from '@hamstream/recording';
 import type { HamstreamServer } from '../app.js';
+import { DEMO_ACCOUNT } from '../auth/auth-service.js';
 import { BUILTIN_TARGETS } from '../live/targets.js';
 import { DEMO_SESSIONS, type DemoKey } from './demo-sessions.js';
 
@@ -40,8 +41,11 @@ export interface DemoOptions {
   /** Session id suffix, so repeated demos never collide (default: a time stamp). */
   suffix?: string;
   logger?: IngestLogger;
-  /** Token for the ingest namespace. */
-  token?: string;
+  /**
+   * Creates the demo session on the server and a daemon token bound to it; answers the token. The demo
+   * daemons authenticate exactly like real ones: one session-bound token each.
+   */
+  tokenFor: (session: string, subject: string) => Promise<string>;
 }
 
 export interface RunningDemo {
@@ -91,6 +95,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const session = `demo-${d.key}-${suffix}`;
     const virtual = central.virtual;
     try {
+      const token = await options.tokenFor(session, d.subject);
       const daemon = await startIngestDaemon(
         {
           session,
@@ -98,7 +103,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
           ...(header.activity ? { activity: header.activity } : {}),
           sensors: sensorsFromDevices(header.devices),
           record: join(options.workDir, `${session}.rec.jsonl`),
-          server: { url: options.serverUrl, token: options.token ?? 'demo' },
+          server: { url: options.serverUrl, token },
           daemonId: `${DEMO_DAEMON_PREFIX}${d.key}`,
           tuning: DEFAULT_TUNING,
         },
@@ -142,24 +147,52 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 }
 
 /**
- * Demo subjects and their ROM targets, created only where nothing is stored yet (never overwrites);
- * demo sessions a previous run left live are ended (their daemons are gone), so the wall shows this run.
+ * Creates a demo session (owned by the demo user) and an in-memory daemon token bound to it: what a
+ * therapist does with `POST /api/sessions` and `POST /api/daemon-tokens` before starting a daemon.
+ */
+export async function prepareDemoSession(
+  server: Pick<HamstreamServer, 'registry' | 'auth'>,
+  session: string,
+  subject: string,
+): Promise<string> {
+  const created = await server.registry.createSession({ id: session, subject, owner: DEMO_ACCOUNT });
+  if (!created.ok) throw new Error(created.error.message);
+  const { secret } = await server.auth.createDaemonToken({
+    sessions: [session],
+    createdBy: DEMO_ACCOUNT,
+    label: 'demo daemon',
+    persist: false,
+  });
+  return secret;
+}
+
+/**
+ * Demo subjects (owned by the demo user) and their ROM targets, created only where nothing is stored
+ * yet (never overwrites; a subject of that name owned by a real therapist stays theirs); demo sessions a
+ * previous run left live are ended (their daemons are gone), so the wall shows this run.
  */
 export async function seedDemoSubjects(
   server: Pick<HamstreamServer, 'store' | 'registry'>,
   nowIso: string,
 ): Promise<void> {
   for (const s of server.registry.liveSessions()) {
-    if (s.meta.daemonId?.startsWith(DEMO_DAEMON_PREFIX)) await server.registry.endSession(s.id);
+    if (s.meta.daemonId?.startsWith(DEMO_DAEMON_PREFIX) || s.meta.owner === DEMO_ACCOUNT) {
+      await server.registry.endSession(s.id);
+    }
   }
   for (const d of DEMO_SESSIONS) {
-    if (!server.store.getSubject(d.subject)) {
+    const existing = server.store.getSubject(d.subject);
+    if (!existing) {
       await server.store.putSubject({
         id: d.subject,
         note: 'demo',
         baselineCadenceSpm: null,
         createdAt: nowIso,
+        therapist: DEMO_ACCOUNT,
       });
+    } else if ((existing.therapist ?? null) === null && existing.note === 'demo') {
+      // A demo subject from before accounts existed: it belongs to the demo user.
+      await server.store.putSubject({ ...existing, therapist: DEMO_ACCOUNT });
     }
     if (d.romTargetDeg !== null && !server.store.getTargets(d.subject)) {
       const activity = d.scenario.split('_')[0]!;

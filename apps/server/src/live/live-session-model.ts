@@ -124,7 +124,7 @@ export class LiveSessionModel {
 
   setHeader(header: RecordingHeader): void {
     this.startedAt = header.startedAt;
-    if (this.subject === null && typeof header.subject === 'string') this.subject = header.subject;
+    // The subject is the session's (the registry decides); a header only claims one.
     if (this.activity === null && this.period === 0 && header.activity) this.activity = header.activity;
     for (const info of header.devices) {
       if (!this.devices.has(info.id)) {

@@ -17,7 +17,7 @@ import {
   type SessionDto,
   type TargetsDto,
 } from '@hamstream/protocol';
-import { classifyEventObject, parseHeaderObject } from '@hamstream/recording';
+import { classifyEventObject, openRecording, parseHeaderObject } from '@hamstream/recording';
 import { fail, type Problem } from '../errors.js';
 import type {
   RecordingAppender,
@@ -56,6 +56,8 @@ export class LiveSession {
   summaryDirty = false;
   /** Highest change level of engine updates since the last fan-out. */
   pendingLevel: ChangeLevel = NO_CHANGE;
+  /** An uploaded recording is being stored: daemons are refused meanwhile. */
+  importing = false;
   private ending: Promise<void> | null = null;
 
   constructor(
@@ -80,6 +82,11 @@ export interface RegistryOptions {
   store: SessionStore;
   logger: Logger;
   engineFactory?: LiveEngineFactory;
+  /**
+   * May a session take the subject its recording header names (when it has none)? The subject decides
+   * who sees the session, so a daemon must not attach it to someone else's patient. Default: yes.
+   */
+  canAdoptSubject?: (meta: SessionMeta, subject: string) => boolean;
   /** Wall-clock ISO time for metadata (createdAt/endedAt); injectable for tests. */
   nowIso?: () => string;
 }
@@ -97,10 +104,12 @@ export class LiveSessionRegistry {
   private readonly logger: Logger;
   private readonly engineFactory: LiveEngineFactory;
   private readonly nowIso: () => string;
+  private readonly canAdoptSubject: (meta: SessionMeta, subject: string) => boolean;
 
   constructor(opts: RegistryOptions) {
     this.store = opts.store;
     this.logger = opts.logger;
+    this.canAdoptSubject = opts.canAdoptSubject ?? (() => true);
     this.engineFactory = opts.engineFactory ?? rxLiveEngine;
     this.nowIso = opts.nowIso ?? (() => new Date().toISOString());
   }
@@ -148,7 +157,11 @@ export class LiveSessionRegistry {
     }
   }
 
-  async createSession(input: { id?: string; subject?: string }): Promise<Result<SessionMeta, Problem>> {
+  async createSession(input: {
+    id?: string;
+    subject?: string;
+    owner?: string;
+  }): Promise<Result<SessionMeta, Problem>> {
     const id = input.id ?? newSessionId(this.nowIso());
     if (this.sessions.has(id)) return fail('CONFLICT', `session ${id} exists`);
     const meta: SessionMeta = {
@@ -159,6 +172,7 @@ export class LiveSessionRegistry {
       endedAt: null,
       daemonId: null,
       header: null,
+      owner: input.owner ?? null,
     };
     this.addSession(meta);
     await this.store.putSession(meta);
@@ -193,7 +207,16 @@ export class LiveSessionRegistry {
     );
   }
 
+  /** The header's subject, when the session may take it (see `canAdoptSubject`). */
+  private adoptableSubject(meta: SessionMeta, header: RecordingHeader): string | null {
+    const subject = header.subject;
+    if (typeof subject !== 'string' || !SESSION_ID_RE.test(subject)) return null;
+    return this.canAdoptSubject(meta, subject) ? subject : null;
+  }
+
   private async openRecording(session: LiveSession, header: RecordingHeader): Promise<void> {
+    // The live view labels the session with its own subject only (never one its header just claims).
+    session.model.subject = session.meta.subject ?? this.adoptableSubject(session.meta, header);
     session.model.setHeader(header);
     this.startEngine(session, header);
     const appender = await this.store.openRecording(session.id, header, (event) => this.feed(session, event));
@@ -243,6 +266,7 @@ export class LiveSessionRegistry {
     await session.ready;
     const meta = session.meta;
     if (meta.status === 'ended') return { ok: false, error: `session ${meta.id} has ended` };
+    if (session.importing) return { ok: false, error: `session ${meta.id} is being imported from a file` };
     if (meta.header && meta.header.startedAt !== header.startedAt) {
       return {
         ok: false,
@@ -263,7 +287,7 @@ export class LiveSessionRegistry {
       status: 'live',
       daemonId: hello.daemonId,
       header: session.appender!.header,
-      subject: session.meta.subject ?? session.model.subject,
+      subject: session.meta.subject ?? this.adoptableSubject(session.meta, session.appender!.header),
     };
     session.ingestConn = conn;
     session.model.setStatus('live');
@@ -323,6 +347,58 @@ export class LiveSessionRegistry {
         return { ok: false, error: 'the server could not store the events' };
       },
     );
+  }
+
+  /**
+   * Stores a recording file (already validated, see storage/upload.ts) as the session's recording and
+   * ends the session with its final summary. Only for a session no daemon has fed yet.
+   */
+  async importRecording(id: string, path: string): Promise<Result<SessionMeta, Problem>> {
+    const session = this.sessions.get(id);
+    if (!session) return fail('NOT_FOUND', `no session ${id}`);
+    const busy =
+      session.meta.status !== 'created' ||
+      session.meta.header !== null ||
+      session.appender !== null ||
+      session.ingestConn !== null ||
+      session.importing;
+    if (busy) return fail('CONFLICT', `session ${id} already has data; create a new session for the file`);
+    session.importing = true;
+    try {
+      const rec = await openRecording(path);
+      try {
+        session.ready = this.openRecording(session, rec.header);
+        await session.ready;
+        const appender = session.appender!;
+        session.meta = {
+          ...session.meta,
+          header: appender.header,
+          daemonId: 'upload',
+          subject: session.meta.subject ?? this.adoptableSubject(session.meta, appender.header),
+        };
+        let chunk: RecordingEvent[] = [];
+        const flush = async (): Promise<void> => {
+          const written = appender.append(chunk);
+          for (const event of chunk) this.feed(session, event);
+          chunk = [];
+          await written;
+        };
+        for await (const event of rec.events) {
+          chunk.push(event);
+          if (chunk.length >= 1000) await flush();
+        }
+        if (chunk.length > 0) await flush();
+      } finally {
+        await rec.close();
+      }
+    } catch (e) {
+      this.logger.error({ session: id, err: e }, 'recording import failed');
+      session.importing = false;
+      return fail('STORAGE', 'could not store the recording');
+    }
+    session.importing = false;
+    session.summaryDirty = true;
+    return this.endSession(id);
   }
 
   ingestDisconnected(conn: string): void {
@@ -409,6 +485,7 @@ export class LiveSessionRegistry {
       createdAt: m.createdAt,
       startedAt: m.header?.startedAt ?? null,
       endedAt: m.endedAt,
+      owner: m.owner ?? null,
       devices: (m.header?.devices ?? []).map((d) => ({
         id: d.id,
         driver: d.driver,

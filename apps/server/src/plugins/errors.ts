@@ -4,21 +4,26 @@ import { ERRORS } from '../errors.js';
 
 /** One error shape for the whole API: `{statusCode, code, error, message}` with HAMSTREAM_ERR_* codes. */
 const errors: FastifyPluginAsync = async (app) => {
-  app.setErrorHandler((e: FastifyError, req, reply) => {
+  app.setErrorHandler((e: FastifyError & { retryAfterS?: number }, req, reply) => {
     const statusCode = e.validation ? 400 : (e.statusCode ?? 500);
-    const code = e.validation
-      ? ERRORS.BAD_REQUEST.code
-      : typeof e.code === 'string' && e.code.startsWith('HAMSTREAM_ERR_')
-        ? e.code
-        : statusCode >= 500
-          ? 'HAMSTREAM_ERR_INTERNAL'
-          : `HAMSTREAM_ERR_HTTP_${statusCode}`;
+    const own = typeof e.code === 'string' && e.code.startsWith('HAMSTREAM_ERR_');
+    const code = own
+      ? e.code
+      : statusCode === 400
+        ? ERRORS.BAD_REQUEST.code
+        : statusCode === 413
+          ? ERRORS.TOO_LARGE.code
+          : statusCode >= 500
+            ? 'HAMSTREAM_ERR_INTERNAL'
+            : `HAMSTREAM_ERR_HTTP_${statusCode}`;
+    // The error only: never the request (its body may hold a password).
     if (statusCode >= 500) req.log.error({ err: e }, 'request failed');
+    if (typeof e.retryAfterS === 'number') void reply.header('retry-after', String(e.retryAfterS));
     void reply.code(statusCode).send({
       statusCode,
       code,
       error: httpReason(statusCode),
-      message: statusCode >= 500 && !e.code?.startsWith('HAMSTREAM_ERR_') ? 'internal error' : e.message,
+      message: statusCode >= 500 && !own ? 'internal error' : e.message,
     });
   });
   app.setNotFoundHandler((req, reply) => {
@@ -45,6 +50,12 @@ function httpReason(status: number): string {
       return 'Not Found';
     case 409:
       return 'Conflict';
+    case 413:
+      return 'Payload Too Large';
+    case 415:
+      return 'Unsupported Media Type';
+    case 429:
+      return 'Too Many Requests';
     default:
       return status >= 500 ? 'Internal Server Error' : 'Error';
   }

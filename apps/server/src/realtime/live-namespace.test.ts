@@ -3,6 +3,8 @@ import type { SessionUpdate, WallUpdate } from '@hamstream/protocol';
 import { generateScenario } from '@hamstream/simulator';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  adminBearer,
+  daemonTokenFor,
   hello,
   ingestClient,
   type ListeningTestServer,
@@ -46,10 +48,11 @@ describe('/live namespace with the real engine', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    const daemon = await ingestClient(server.url);
+    const daemon = await ingestClient(server.url, await daemonTokenFor(server, ['bridge']));
     expect(await hello(daemon, 'bridge', scenario.header)).toEqual({ ok: true, lastSeq: 0 });
-    fast = await liveClient(server.url);
-    slow = await liveClient(server.url);
+    const admin = await adminBearer(server);
+    fast = await liveClient(server.url, admin);
+    slow = await liveClient(server.url, admin);
     fastLog = record(fast);
     slowLog = record(slow, false);
     expect(await fast.emitWithAck('live:watch', { view: 'session', session: 'bridge' })).toEqual({

@@ -4,14 +4,30 @@ import {
   type LiveServerToClientEvents,
   type LiveWatchAck,
   type LiveWatchRequest,
+  liveWatchRequestSchema,
   type SessionUpdate,
   type WallTile,
   type WallUpdate,
 } from '@hamstream/protocol';
 import type { Namespace, Socket } from 'socket.io';
+import { Compile } from 'typebox/compile';
+import type { AccountPrincipal, Principal } from '../auth/principal.js';
 import type { ChangeLevel } from '../live/live-session-model.js';
-import type { LiveSessionRegistry } from '../live/live-session-registry.js';
+import type { LiveSession, LiveSessionRegistry } from '../live/live-session-registry.js';
 import { type Clock, Coalescer, systemClock } from './coalescer.js';
+
+/** Every client→server event the `/live` namespace handles (the role-table test walks them). */
+export const LIVE_SOCKET_EVENTS = ['live:watch', 'live:unwatch'] as const;
+
+const isWatchRequest = Compile(liveWatchRequestSchema);
+
+/** What the live fan-out needs to know about who watches. */
+export interface LiveGuard {
+  /** The principal as of now; null once signed out, expired or disabled. */
+  refresh(p: Principal): Principal | null;
+  /** May this account see this session (its tile on the wall, its session view)? */
+  canSee(p: AccountPrincipal, session: LiveSession): boolean;
+}
 
 export const WALL_ROOM = 'wall';
 export const sessionRoom = (id: string): string => `session:${id}`;
@@ -58,6 +74,8 @@ interface WallWatch {
 }
 
 export interface LiveSocketData {
+  /** The signed-in account (set by the handshake check; refreshed before every send). */
+  principal: AccountPrincipal;
   sessions: Map<string, SessionWatch>;
   wall: WallWatch | null;
 }
@@ -70,6 +88,7 @@ export interface LiveSocketData {
 export function setUpLiveNamespace(
   nsp: LiveNamespace,
   registry: LiveSessionRegistry,
+  guard: LiveGuard,
   options: LiveFanoutOptions = {},
 ): () => void {
   const clock = options.clock ?? systemClock;
@@ -78,13 +97,37 @@ export function setUpLiveNamespace(
   const newsMs = options.newsMinIntervalMs ?? 10;
   const ackTimeoutMs = options.ackTimeoutMs ?? 5000;
 
-  const wallTiles = (): WallTile[] => registry.liveSessions().map((s) => s.model.tile());
+  /** The socket's account as of now; a socket whose sign-in ended is disconnected. */
+  const current = (socket: LiveSocket): AccountPrincipal | null => {
+    if (socket.disconnected) return null;
+    const p = guard.refresh(socket.data.principal);
+    if (p === null || p.kind !== 'account') {
+      socket.disconnect(true);
+      return null;
+    }
+    socket.data.principal = p;
+    return p;
+  };
+
+  function dropSessionWatch(socket: LiveSocket, id: string): void {
+    socket.data.sessions.get(id)?.coalescer.dispose();
+    socket.data.sessions.delete(id);
+    void socket.leave(sessionRoom(id));
+  }
 
   function flushSession(socket: LiveSocket, id: string, done: () => void): void {
     const watch = socket.data.sessions.get(id);
     const session = registry.get(id);
-    if (!watch || !session || socket.disconnected) {
+    const p = current(socket);
+    if (!watch || !session || !p) {
       done();
+      return;
+    }
+    // The relation is checked again before every send: a subject handed to another therapist, or an
+    // account changed, stops the stream at once.
+    if (!guard.canSee(p, session)) {
+      done();
+      dropSessionWatch(socket, id);
       return;
     }
     const full = watch.full;
@@ -100,13 +143,18 @@ export function setUpLiveNamespace(
 
   function flushWall(socket: LiveSocket, done: () => void): void {
     const watch = socket.data.wall;
-    if (!watch || socket.disconnected) {
+    const p = current(socket);
+    if (!watch || !p) {
       done();
       return;
     }
     let update: WallUpdate;
     if (watch.full) {
-      const tiles = wallTiles();
+      // Only the sessions this account may see: the wall of one therapist is not another's.
+      const tiles = registry
+        .liveSessions()
+        .filter((s) => guard.canSee(p, s))
+        .map((s) => s.model.tile());
       watch.shown = new Set(tiles.map((t) => t.session));
       update = { full: true, tiles, removed: [] };
     } else {
@@ -114,7 +162,7 @@ export function setUpLiveNamespace(
       const removed: string[] = [];
       for (const id of watch.dirty) {
         const s = registry.get(id);
-        if (s && s.meta.status !== 'ended') {
+        if (s && s.meta.status !== 'ended' && guard.canSee(p, s)) {
           tiles.push(s.model.tile());
           watch.shown.add(id);
         } else if (watch.shown.delete(id)) {
@@ -128,8 +176,8 @@ export function setUpLiveNamespace(
     socket.timeout(ackTimeoutMs).emit('live:wall', update, () => done());
   }
 
-  function watch(socket: LiveSocket, req: LiveWatchRequest): LiveWatchAck {
-    if (req?.view === 'wall') {
+  function watch(socket: LiveSocket, req: LiveWatchRequest, p: AccountPrincipal): LiveWatchAck {
+    if (req.view === 'wall') {
       if (!socket.data.wall) {
         const w: WallWatch = {
           full: true,
@@ -150,9 +198,11 @@ export function setUpLiveNamespace(
       socket.data.wall.coalescer.notify(2);
       return { ok: true };
     }
-    if (req?.view === 'session' && typeof req.session === 'string') {
+    if (req.view === 'session') {
       const id = req.session;
-      if (!registry.get(id)) return { ok: false, error: `no session ${id}` };
+      const session = registry.get(id);
+      // The same answer for "does not exist" and "not yours": a refusal tells nothing about others.
+      if (!session || !guard.canSee(p, session)) return { ok: false, error: `no session ${id}` };
       let w = socket.data.sessions.get(id);
       if (!w) {
         w = {
@@ -177,29 +227,45 @@ export function setUpLiveNamespace(
   }
 
   function unwatch(socket: LiveSocket, req: LiveWatchRequest): LiveWatchAck {
-    if (req?.view === 'wall' && socket.data.wall) {
+    if (req.view === 'wall' && socket.data.wall) {
       socket.data.wall.coalescer.dispose();
       socket.data.wall = null;
       void socket.leave(WALL_ROOM);
-    } else if (req?.view === 'session' && typeof req.session === 'string') {
-      socket.data.sessions.get(req.session)?.coalescer.dispose();
-      socket.data.sessions.delete(req.session);
-      void socket.leave(sessionRoom(req.session));
+    } else if (req.view === 'session') {
+      dropSessionWatch(socket, req.session);
     }
     return { ok: true };
   }
 
+  const handlers: Record<
+    (typeof LIVE_SOCKET_EVENTS)[number],
+    (socket: LiveSocket, req: LiveWatchRequest, p: AccountPrincipal) => LiveWatchAck
+  > = {
+    'live:watch': watch,
+    'live:unwatch': (socket, req) => unwatch(socket, req),
+  };
+
   nsp.on('connection', (socket: LiveSocket) => {
     socket.data.sessions = new Map();
     socket.data.wall = null;
-    socket.on('live:watch', (req, ack) => {
-      const res = watch(socket, req);
-      if (typeof ack === 'function') ack(res);
-    });
-    socket.on('live:unwatch', (req, ack) => {
-      const res = unwatch(socket, req);
-      if (typeof ack === 'function') ack(res);
-    });
+    for (const name of LIVE_SOCKET_EVENTS) {
+      const handle = handlers[name];
+      (socket as unknown as Socket).on(name, (req: unknown, ack: unknown) => {
+        const answer = typeof ack === 'function' ? (ack as (res: LiveWatchAck) => void) : () => {};
+        try {
+          if (!isWatchRequest.Check(req)) {
+            answer({ ok: false, error: `malformed ${name}: {view:"wall"} or {view:"session", session}` });
+            return;
+          }
+          const p = current(socket);
+          if (!p) return;
+          answer(handle(socket, req as LiveWatchRequest, p));
+        } catch {
+          // Whatever a client sends, the server and the other clients carry on.
+          answer({ ok: false, error: 'server error' });
+        }
+      });
+    }
     socket.on('disconnect', () => {
       for (const w of socket.data.sessions.values()) w.coalescer.dispose();
       socket.data.sessions.clear();
@@ -215,9 +281,13 @@ export function setUpLiveNamespace(
     for (const sid of rooms.get(sessionRoom(id)) ?? []) {
       nsp.sockets.get(sid)?.data.sessions.get(id)?.coalescer.notify(urgency);
     }
+    const session = registry.get(id);
     for (const sid of rooms.get(WALL_ROOM) ?? []) {
-      const wall = nsp.sockets.get(sid)?.data.wall;
-      if (!wall) continue;
+      const socket = nsp.sockets.get(sid);
+      const wall = socket?.data.wall;
+      if (!socket || !wall) continue;
+      // Another therapist's session never wakes this wall (a tile it shows is removed at the flush).
+      if (session && !guard.canSee(socket.data.principal, session) && !wall.shown.has(id)) continue;
       wall.dirty.add(id);
       wall.coalescer.notify(urgency);
     }

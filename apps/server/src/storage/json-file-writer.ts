@@ -36,7 +36,12 @@ export class JsonFileWriter {
     const job = (async () => {
       for (;;) {
         const next = this.pending.get(path);
-        if (!next) break;
+        if (!next) {
+          // In the same tick as the last check: a write arriving from now on starts a new run. (Deleting
+          // in a `finally` callback left a gap in which a waiter's next write was queued and never run.)
+          this.running.delete(path);
+          return;
+        }
         this.pending.delete(path);
         const tmp = `${path}.tmp`;
         try {
@@ -51,6 +56,5 @@ export class JsonFileWriter {
       }
     })();
     this.running.set(path, job);
-    void job.finally(() => this.running.delete(path));
   }
 }

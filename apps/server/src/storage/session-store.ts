@@ -10,6 +10,11 @@ export interface SessionMeta {
   endedAt: string | null;
   /** The ingest daemon feeding it (first hello wins). */
   daemonId: string | null;
+  /**
+   * The account that created it (responsible for it when it has no subject). Absent in data from
+   * before accounts existed: such sessions are visible to admins (and their subject's therapist).
+   */
+  owner?: string | null;
   /** The recording header, once a daemon said hello. */
   header: RecordingHeader | null;
 }

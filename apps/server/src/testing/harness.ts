@@ -15,6 +15,7 @@ import {
 } from '@hamstream/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { type BuildAppOptions, buildApp, type HamstreamServer } from '../app.js';
+import type { Role } from '../auth/principal.js';
 import { type RunningServer, startServer } from '../main.js';
 
 /** A fresh data folder per test server. */
@@ -27,9 +28,18 @@ export interface TestServer extends HamstreamServer {
   dispose(): Promise<void>;
 }
 
+/** Cheap password hashing for tests (production: DEFAULT_SCRYPT). */
+export const TEST_SCRYPT = { N: 1024, r: 8, p: 1 };
+
 export async function createTestServer(options: Partial<BuildAppOptions> = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await tempDataDir());
-  const server = await buildApp({ dataDir, logger: false, dashboardDir: null, ...options });
+  const server = await buildApp({
+    dataDir,
+    logger: false,
+    dashboardDir: null,
+    ...options,
+    auth: { scrypt: TEST_SCRYPT, ...options.auth },
+  });
   return {
     ...server,
     dataDir,
@@ -56,6 +66,7 @@ export async function startTestServer(
     logger: false,
     dashboardDir: null,
     ...options,
+    auth: { scrypt: TEST_SCRYPT, ...options.auth },
   });
   return {
     ...server,
@@ -104,7 +115,65 @@ export function connectClient<S extends Socket>(socket: S): Promise<S> {
   });
 }
 
-export function ingestClient(baseUrl: string, token = 'test'): Promise<IngestClient> {
+/** The password every test account gets (long enough for the password rules). */
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+/** Creates an account with {@link TEST_PASSWORD} (no one-time password to change) unless it exists. */
+export async function ensureAccount(
+  server: Pick<HamstreamServer, 'auth'>,
+  id: string,
+  role: Role,
+  subject: string | null = null,
+): Promise<void> {
+  if (server.auth.getAccount(id)) return;
+  const r = await server.auth.createAccount({
+    id,
+    role,
+    subject,
+    password: TEST_PASSWORD,
+    mustChangePassword: false,
+  });
+  if (!r.ok) throw new Error(r.error.message);
+}
+
+/** A bearer sign-in token for the account (created with {@link ensureAccount} when missing). */
+export async function bearerFor(
+  server: Pick<HamstreamServer, 'auth'>,
+  id: string,
+  role: Role = 'admin',
+  subject: string | null = null,
+): Promise<string> {
+  await ensureAccount(server, id, role, subject);
+  const r = await server.auth.login({ username: id, password: TEST_PASSWORD, ip: 'test', via: 'bearer' });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value.token;
+}
+
+/** The test admin `root` (a bearer token): sees and may do everything but ingest. */
+export const adminBearer = (server: Pick<HamstreamServer, 'auth'>): Promise<string> =>
+  bearerFor(server, 'root');
+
+/**
+ * A daemon token bound to `sessions`, creating the sessions that do not exist yet (owned by `owner`,
+ * an admin by default): what a therapist does before starting `hamstream ingest`.
+ */
+export async function daemonTokenFor(
+  server: Pick<HamstreamServer, 'auth' | 'registry'>,
+  sessions: readonly string[],
+  owner = 'root',
+): Promise<string> {
+  await ensureAccount(server, owner, 'admin');
+  for (const id of sessions) {
+    if (!server.registry.get(id)) {
+      const r = await server.registry.createSession({ id, owner });
+      if (!r.ok) throw new Error(r.error.message);
+    }
+  }
+  const { secret } = await server.auth.createDaemonToken({ sessions, createdBy: owner });
+  return secret;
+}
+
+export function ingestClient(baseUrl: string, token: string): Promise<IngestClient> {
   const s: IngestClient = io(new URL(INGEST_NAMESPACE, baseUrl).href, {
     transports: ['websocket'],
     auth: { token },
@@ -113,7 +182,7 @@ export function ingestClient(baseUrl: string, token = 'test'): Promise<IngestCli
   return connectClient(s);
 }
 
-export function liveClient(baseUrl: string, token = 'test'): Promise<LiveClient> {
+export function liveClient(baseUrl: string, token: string): Promise<LiveClient> {
   const s: LiveClient = io(new URL(LIVE_NAMESPACE, baseUrl).href, {
     transports: ['websocket'],
     auth: { token },
