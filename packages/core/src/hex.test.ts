@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesToHex, hexToBytes, toNobleUuid } from './hex.js';
+import { bytesToHex, hexToBytes, hexToBytesInto, toNobleUuid } from './hex.js';
 
 describe('hex', () => {
   it('round-trips bytes', () => {
@@ -14,6 +14,16 @@ describe('hex', () => {
   });
   it('accepts uppercase on input', () => {
     expect(hexToBytes('FF')).toEqual(new Uint8Array([255]));
+  });
+  it('parses into a caller buffer of exactly half the length, rejecting the rest', () => {
+    const out = new Uint8Array(3);
+    expect(hexToBytesInto('00aBff', out)).toBe(true);
+    expect(out).toEqual(new Uint8Array([0, 0xab, 0xff]));
+    expect(hexToBytesInto('00ab', out)).toBe(false);
+    expect(hexToBytesInto('00abfff', out)).toBe(false);
+    expect(hexToBytesInto('00g0ff', out)).toBe(false);
+    expect(hexToBytesInto('00\u00e90ff', out)).toBe(false);
+    expect(hexToBytes('\u0130a')).toBeNull();
   });
   it('normalises UUIDs to noble form', () => {
     expect(toNobleUuid('00002A53-0000-1000-8000-00805F9B34FB')).toBe('2a53');

@@ -10,24 +10,42 @@ export function bytesToHex(bytes: Uint8Array): string {
   return s;
 }
 
-function nibble(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48; // 0-9
-  if (c >= 97 && c <= 102) return c - 87; // a-f
-  if (c >= 65 && c <= 70) return c - 55; // A-F (accepted on input, never written)
-  return -1;
-}
+/** Nibble value per char code below 128, −1 for anything that is not a hex digit (A-F accepted on input). */
+const NIBBLE = (() => {
+  const t = new Int8Array(128).fill(-1);
+  for (let c = 0; c < 10; c++) t[48 + c] = c;
+  for (let c = 0; c < 6; c++) {
+    t[97 + c] = 10 + c;
+    t[65 + c] = 10 + c;
+  }
+  return t;
+})();
 
 /** Parses hex (even length, no separators); returns null for anything else rather than guessing. */
 export function hexToBytes(hex: string): Uint8Array | null {
   if (hex.length % 2 !== 0) return null;
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) {
-    const hi = nibble(hex.charCodeAt(2 * i));
-    const lo = nibble(hex.charCodeAt(2 * i + 1));
-    if (hi < 0 || lo < 0) return null;
+  return hexToBytesInto(hex, out) ? out : null;
+}
+
+/**
+ * Parses `hex` into `out`, whose length must be exactly hex.length / 2 (hot paths reuse a buffer per
+ * length). Returns false for odd lengths, a length mismatch or any non-hex character (`out` is then
+ * partly written).
+ */
+export function hexToBytesInto(hex: string, out: Uint8Array): boolean {
+  const n = out.length;
+  if (hex.length !== 2 * n) return false;
+  for (let i = 0; i < n; i++) {
+    const a = hex.charCodeAt(2 * i);
+    const b = hex.charCodeAt(2 * i + 1);
+    // Table lookup instead of range tests: this runs once per byte of every replayed packet.
+    const hi = a < 128 ? NIBBLE[a]! : -1;
+    const lo = b < 128 ? NIBBLE[b]! : -1;
+    if ((hi | lo) < 0) return false;
     out[i] = (hi << 4) | lo;
   }
-  return out;
+  return true;
 }
 
 /** Normalises a UUID to noble's form: lowercase, no dashes; standard 128-bit SIG UUIDs shortened to 4 digits. */

@@ -11,7 +11,7 @@ import type {
   SampleEvent,
   SetResult,
 } from '@hamstream/core';
-import { hexToBytes } from '@hamstream/core';
+import { hexToBytes, hexToBytesInto } from '@hamstream/core';
 import type {
   AngleSeries,
   CadenceEstimate,
@@ -64,6 +64,8 @@ export interface Analyzer {
 const NO_UPDATES: readonly EngineUpdate[] = Object.freeze([]) as readonly EngineUpdate[];
 /** A set still open this long (data time) after its period ended is closed even if its device fell silent. */
 const SET_CLOSE_GRACE_S = 15;
+/** Longest packet parsed into a reused buffer (BLE values are at most 512 bytes); longer ones are allocated. */
+const MAX_REUSED_PACKET_BYTES = 1024;
 /** A gait device's cadence restarts when its data resumes after this much time outside gait periods, s. */
 const CADENCE_RESUME_S = 1;
 
@@ -127,11 +129,18 @@ class DeviceState implements DeviceSink {
     this.forceBatcher = new ForceBatcher(info.id, (b) => engine.onForce(this, b));
   }
 
-  imu(batch: ImuBatch): void {
-    this.imuBatcher.push(batch);
+  imu(
+    tS: Float64Array,
+    tFrom: number,
+    accMs2: Float64Array | null,
+    gyroDps: Float64Array | null,
+    vFrom: number,
+    n: number,
+  ): void {
+    this.imuBatcher.push(tS, tFrom, accMs2, gyroDps, vFrom, n);
   }
-  force(batch: ForceBatch): void {
-    this.forceBatcher.push(batch);
+  force(tS: Float64Array, tFrom: number, forceN: Float64Array, vFrom: number, n: number): void {
+    this.forceBatcher.push(tS, tFrom, forceN, vFrom, n);
   }
   reading(reading: CadenceReading): void {
     this.engine.onReading(this, reading);
@@ -175,6 +184,10 @@ class Engine implements Analyzer {
   private readonly qualityEveryS: number;
   private lastAsymmetry = '';
   private finished = false;
+  /** Parsed-packet buffers by byte length (preallocated slots: the array never goes sparse). */
+  private readonly hexBuffers: (Uint8Array | undefined)[] = new Array(MAX_REUSED_PACKET_BYTES + 1).fill(
+    undefined,
+  );
 
   constructor(
     header: RecordingHeader,
@@ -203,7 +216,7 @@ class Engine implements Analyzer {
     switch (event.type) {
       case 'packet': {
         const dev = this.device(event.device);
-        if (dev) this.packet(dev, event.characteristic, hexToBytes(event.data));
+        if (dev) this.packet(dev, event.characteristic, this.packetBytes(event.data));
         break;
       }
       case 'sample': {
@@ -425,8 +438,9 @@ class Engine implements Analyzer {
     }
     const lastS = tS[count - 1]!;
     for (let k = this.openSets.length - 1; k >= 0; k--) {
-      const set = this.openSets[k]!;
-      if (set.dev === dev && set.feed === feed && set.period.endS <= lastS)
+      // Closing a gauge's set may close the period's isometric sets too: the list can shrink under us.
+      const set = this.openSets[k];
+      if (set !== undefined && set.dev === dev && set.feed === feed && set.period.endS <= lastS)
         this.closeSet(set, set.period.endS);
     }
   }
@@ -791,6 +805,22 @@ class Engine implements Analyzer {
   }
 
   // --- plumbing ----------------------------------------------------------------------------------
+
+  /**
+   * A packet's bytes, parsed into a buffer reused per length (decoders read bytes during the call only:
+   * the sensors contract), so replaying a recording allocates nothing per packet; null if not hex.
+   */
+  private packetBytes(hex: string): Uint8Array | null {
+    if (hex.length % 2 !== 0) return null;
+    const n = hex.length / 2;
+    if (n > MAX_REUSED_PACKET_BYTES) return hexToBytes(hex);
+    let buf = this.hexBuffers[n];
+    if (buf === undefined) {
+      buf = new Uint8Array(n);
+      this.hexBuffers[n] = buf;
+    }
+    return hexToBytesInto(hex, buf) ? buf : null;
+  }
 
   emit(update: EngineUpdate): void {
     this.builder.apply(update);

@@ -17,7 +17,8 @@ import {
 
 /**
  * The metric processors the engine drives, as factories: @hamstream/metrics by default; tests and
- * experiments may swap any of them.
+ * experiments may swap any of them. The batches they get are views of the engine's reused buffers,
+ * exactly `count` long and valid during the call only.
  */
 export interface ProcessorFactories {
   inclination(opts: InclinationOptions): InclinationEstimator;

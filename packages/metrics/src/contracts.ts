@@ -5,7 +5,8 @@ import type { Activity, CadenceReading, ForceBatch, ImuBatch, Placement, RepResu
  * They never read the wall clock; every time is the data's own `tS` (seconds on the recording timeline).
  * The engine package drives them (from recordings or live); RxJS operators in this package wrap them.
  * Each `push` returns what became known from that input (possibly nothing), so live and offline
- * replays produce identical results.
+ * replays produce identical results. Input batches are valid during the call only (the engine hands over
+ * views of buffers it reuses): a processor copies what it keeps.
  */
 
 /** Inclination of the instrumented segment in its plane of movement, sampled at the IMU rate. */
@@ -62,7 +63,7 @@ export interface CadenceEstimate {
 export interface CadenceEstimator {
   pushImu(batch: ImuBatch): CadenceEstimate[];
   pushReading(reading: CadenceReading): CadenceEstimate[];
-  /** Called on a gap: the window restarts when the data resumes after more than 0.5 s (short holes are bridged). */
+  /** Called on a gap: the window restarts when the data resumes after more than 1.5 s (short holes are bridged). */
   reset(): void;
 }
 

@@ -7,8 +7,9 @@ import type { DeviceConfig } from '@hamstream/core';
 
 /**
  * What a decoder emits. Vectors are xyz interleaved (3 × count) to avoid per-sample allocation.
- * The Float64Arrays of one packet may be views into one shared ArrayBuffer (one allocation per packet):
- * copy an array before transferring or detaching its `.buffer`.
+ * From `decode`, the Float64Arrays are exactly `count` (3 × count) long and those of one packet may be
+ * views into one shared ArrayBuffer (one allocation per packet): copy an array before transferring or
+ * detaching its `.buffer`. From `decodeTransient` they are the decoder's scratch (see there).
  */
 export type DecodedItem =
   | {
@@ -90,9 +91,22 @@ export interface DecodeResult {
   error: DecodeError | null;
 }
 
-/** A pure, stateful decoder for one device (reassembly buffers, Polar FACTOR, timestamp unwrapping). */
+/**
+ * A pure, stateful decoder for one device (reassembly buffers, Polar FACTOR, timestamp unwrapping).
+ * `bytes` is read during the call only: callers may reuse the buffer afterwards.
+ */
 export interface DeviceDecoder {
+  /** Decodes one notification; the result is the caller's (fresh items and arrays). */
   decode(characteristic: string, bytes: Uint8Array): DecodeResult;
+  /**
+   * The allocation-free hot path: the same items, error and state change as `decode`, but the result,
+   * its items array and its sample items (acc, gyro, euler, force) with their typed arrays belong to the
+   * decoder and are valid only until its next `decode` or `decodeTransient` call; the typed arrays may
+   * be longer than the item: read the first `count` (3 × count) values only. For consumers that use the
+   * samples at once (the engine copies what it keeps). Optional in the contract; every built-in driver
+   * has it, and `decode` is a detached copy of it.
+   */
+  decodeTransient?(characteristic: string, bytes: Uint8Array): DecodeResult;
   /** Forget stream state, e.g. after a disconnect (Polar prevTs, WitMotion partial record). */
   reset(): void;
 }

@@ -1,3 +1,5 @@
+export { type IsometricOptions, planIsometric } from './activities/isometric.js';
+export { type NordicOptions, planNordicCurls } from './activities/nordic.js';
 export {
   type ActivityOptions,
   type ActivityPlan,
@@ -6,6 +8,19 @@ export {
   type SegmentMotion,
   sagittalSegment,
 } from './activities/plan.js';
+export {
+  BRIDGE,
+  PRONE_CURL,
+  planRepExercise,
+  planSingleLegBridges,
+  type RepExercise,
+  type RepExerciseOptions,
+  SINGLE_LEG_BRIDGE,
+  STANDING_CURL,
+  STRETCH,
+} from './activities/rep-exercises.js';
+export { planRun, type RunOptions } from './activities/run.js';
+export type { RepPattern } from './activities/session.js';
 export * from './encoders/ble-rsc.js';
 export * from './encoders/polar-pmd.js';
 export * from './encoders/tindeq-progressor.js';
@@ -20,6 +35,7 @@ export {
   importDataset,
   OXFORD_CADENCE_WINDOW_S,
 } from './import/index.js';
+export { axisAngle, type Mat3, randomRotation, type Vec3 } from './math/rotation.js';
 export { GaitModel } from './physics/gait.js';
 export { type Difficulty, type ImuErrorModel, randomImuErrors, sampleImu } from './physics/imu.js';
 export { type Profile, ProfileBuilder, type ProfileState } from './physics/profile.js';
@@ -32,6 +48,7 @@ export {
 export { createRng, type Rng } from './random.js';
 export {
   type DeviceSpec,
+  type DeviceVariation,
   findScenario,
   type GeneratedRecording,
   type GenerateOptions,
@@ -42,6 +59,8 @@ export {
   type ScenarioDefinition,
   SIMULATOR_VERSION,
 } from './scenarios.js';
+export type { BurstLoss, LinkParams } from './transport/ble-link.js';
+export type { Outage } from './transport/connection.js';
 export {
   type DecodedDevice,
   type DecodedSeries,

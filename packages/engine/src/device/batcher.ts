@@ -5,11 +5,19 @@ export const BATCH_MAX_SAMPLES = 64;
 /** Longest stretch of data held back for batching, s (the live trace lags at most this much). */
 export const BATCH_MAX_SPAN_S = 0.2;
 
+/**
+ * A grow-only buffer with exact-length views of its first n values, cached per n: emitting a batch
+ * allocates nothing in the steady state (a few distinct batch sizes recur), and processors still see
+ * arrays exactly `count` (3 × count) long.
+ */
 class Growable {
   data: Float64Array;
+  private views: (Float64Array | undefined)[] = [];
+
   constructor(size: number) {
     this.data = new Float64Array(size);
   }
+
   ensure(size: number): void {
     if (size <= this.data.length) return;
     let cap = this.data.length;
@@ -17,27 +25,33 @@ class Growable {
     const d = new Float64Array(cap);
     d.set(this.data);
     this.data = d;
+    this.views = [];
+  }
+
+  /** A view of the first `n` values (valid until the buffer grows). */
+  view(n: number): Float64Array {
+    let v = this.views[n];
+    if (v === undefined) {
+      v = this.data.subarray(0, n);
+      if (n <= 4 * BATCH_MAX_SAMPLES) this.views[n] = v;
+    }
+    return v;
   }
 }
 
-function copy3(dst: Growable, src: Float64Array, offset: number, count: number): void {
-  dst.ensure(3 * (offset + count));
-  const d = dst.data;
-  const base = 3 * offset;
-  for (let i = 0; i < 3 * count; i++) d[base + i] = src[i]!;
-}
-
 /**
- * Collects a device's consecutive aligned IMU batches (one per notification, often 1–4 samples) into
+ * Collects a device's consecutive aligned IMU samples (one notification is often 1–4 samples) into
  * batches of up to BATCH_MAX_SAMPLES or BATCH_MAX_SPAN_S of data, so the metric processors and the
- * routing run per batch rather than per notification. Batches of another shape (accelerometer-only vs
- * paired) are never merged. Emitted batches own fresh arrays, except a large batch passed straight
- * through (its arrays exactly `count` long).
+ * routing run per batch rather than per notification. Samples of another shape (accelerometer-only vs
+ * paired) are never merged. Emitted batches are views of the batcher's buffers: valid during the call
+ * only (the processors copy what they keep).
  */
 export class ImuBatcher {
   private readonly t = new Growable(BATCH_MAX_SAMPLES);
   private readonly acc = new Growable(3 * BATCH_MAX_SAMPLES);
   private readonly gyro = new Growable(3 * BATCH_MAX_SAMPLES);
+  /** Samples the buffers hold. */
+  private capacity = BATCH_MAX_SAMPLES;
   private n = 0;
   private hasAcc = false;
   private hasGyro = false;
@@ -47,28 +61,44 @@ export class ImuBatcher {
     private readonly emit: (batch: ImuBatch) => void,
   ) {}
 
-  push(b: ImuBatch): void {
-    if (b.count === 0) return;
-    if (this.n > 0 && (this.hasAcc !== (b.accMs2 !== null) || this.hasGyro !== (b.gyroDps !== null)))
-      this.flush();
-    if (this.n === 0 && b.count >= BATCH_MAX_SAMPLES && b.tS.length === b.count) {
-      this.emit(b);
-      return;
-    }
-    this.hasAcc = b.accMs2 !== null;
-    this.hasGyro = b.gyroDps !== null;
-    const m = b.count;
+  /** `m` samples: times tS[tFrom + i], values at sample index vFrom + i (xyz interleaved). */
+  push(
+    tS: Float64Array,
+    tFrom: number,
+    accMs2: Float64Array | null,
+    gyroDps: Float64Array | null,
+    vFrom: number,
+    m: number,
+  ): void {
+    if (m <= 0) return;
+    const hasAcc = accMs2 !== null;
+    const hasGyro = gyroDps !== null;
+    if (this.n > 0 && (this.hasAcc !== hasAcc || this.hasGyro !== hasGyro)) this.flush();
+    this.hasAcc = hasAcc;
+    this.hasGyro = hasGyro;
     const o = this.n;
     const n = o + m;
-    this.t.ensure(n);
+    if (n > this.capacity) {
+      this.t.ensure(n);
+      this.acc.ensure(3 * n);
+      this.gyro.ensure(3 * n);
+      this.capacity = this.t.data.length;
+    }
     // Plain loops: for a few samples they beat set(subarray()), which allocates a view.
     const t = this.t.data;
-    const tIn = b.tS;
-    for (let i = 0; i < m; i++) t[o + i] = tIn[i]!;
-    if (b.accMs2) copy3(this.acc, b.accMs2, o, m);
-    if (b.gyroDps) copy3(this.gyro, b.gyroDps, o, m);
+    for (let i = 0; i < m; i++) t[o + i] = tS[tFrom + i]!;
+    const base = 3 * o;
+    const from = 3 * vFrom;
+    if (accMs2 !== null) {
+      const d = this.acc.data;
+      for (let i = 0; i < 3 * m; i++) d[base + i] = accMs2[from + i]!;
+    }
+    if (gyroDps !== null) {
+      const d = this.gyro.data;
+      for (let i = 0; i < 3 * m; i++) d[base + i] = gyroDps[from + i]!;
+    }
     this.n = n;
-    if (n >= BATCH_MAX_SAMPLES || this.t.data[n - 1]! - this.t.data[0]! >= BATCH_MAX_SPAN_S) this.flush();
+    if (n >= BATCH_MAX_SAMPLES || t[n - 1]! - t[0]! >= BATCH_MAX_SPAN_S) this.flush();
   }
 
   flush(): void {
@@ -78,9 +108,9 @@ export class ImuBatcher {
     this.emit({
       device: this.device,
       count: n,
-      tS: this.t.data.slice(0, n),
-      accMs2: this.hasAcc ? this.acc.data.slice(0, 3 * n) : null,
-      gyroDps: this.hasGyro ? this.gyro.data.slice(0, 3 * n) : null,
+      tS: this.t.view(n),
+      accMs2: this.hasAcc ? this.acc.view(3 * n) : null,
+      gyroDps: this.hasGyro ? this.gyro.view(3 * n) : null,
     });
   }
 }
@@ -96,36 +126,28 @@ export class ForceBatcher {
     private readonly emit: (batch: ForceBatch) => void,
   ) {}
 
-  push(b: ForceBatch): void {
-    if (b.count === 0) return;
-    if (this.n === 0 && b.count >= BATCH_MAX_SAMPLES && b.tS.length === b.count) {
-      this.emit(b);
-      return;
-    }
-    const m = b.count;
+  push(tS: Float64Array, tFrom: number, forceN: Float64Array, vFrom: number, m: number): void {
+    if (m <= 0) return;
     const o = this.n;
     const n = o + m;
-    this.t.ensure(n);
-    this.f.ensure(n);
+    if (n > this.t.data.length) {
+      this.t.ensure(n);
+      this.f.ensure(n);
+    }
     const t = this.t.data;
     const f = this.f.data;
     for (let i = 0; i < m; i++) {
-      t[o + i] = b.tS[i]!;
-      f[o + i] = b.forceN[i]!;
+      t[o + i] = tS[tFrom + i]!;
+      f[o + i] = forceN[vFrom + i]!;
     }
     this.n = n;
-    if (n >= BATCH_MAX_SAMPLES || this.t.data[n - 1]! - this.t.data[0]! >= BATCH_MAX_SPAN_S) this.flush();
+    if (n >= BATCH_MAX_SAMPLES || t[n - 1]! - t[0]! >= BATCH_MAX_SPAN_S) this.flush();
   }
 
   flush(): void {
     const n = this.n;
     if (n === 0) return;
     this.n = 0;
-    this.emit({
-      device: this.device,
-      count: n,
-      tS: this.t.data.slice(0, n),
-      forceN: this.f.data.slice(0, n),
-    });
+    this.emit({ device: this.device, count: n, tS: this.t.view(n), forceN: this.f.view(n) });
   }
 }

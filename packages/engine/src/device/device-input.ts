@@ -1,23 +1,27 @@
-import type {
-  CadenceReading,
-  DeviceInfo,
-  DeviceQuality,
-  ForceBatch,
-  ImuBatch,
-  SampleEvent,
-} from '@hamstream/core';
-import type { DecodedItem, DeviceDecoder, SensorDriver } from '@hamstream/sensors';
+import type { CadenceReading, DeviceInfo, DeviceQuality, SampleEvent } from '@hamstream/core';
+import type { DecodedItem, DecodeResult, DeviceDecoder, SensorDriver } from '@hamstream/sensors';
 import { AccGyroPairer } from '../timing/acc-gyro-pairer.js';
 import { HostClockStream, type HostTimedRelease } from '../timing/host-clock-stream.js';
 import { SampleTimeStream } from '../timing/sample-time-stream.js';
 import { SensorClock, SensorClockStream } from '../timing/sensor-clock-stream.js';
-import type { StreamClock, StreamGap } from '../timing/stream-clock.js';
+import { NO_GAPS, type StreamClock, type StreamGap } from '../timing/stream-clock.js';
 import type { EngineWarningCode } from '../types.js';
 
-/** Where a device's aligned data goes (the analyzer). Batches are only valid during the call. */
+/**
+ * Where a device's aligned data goes (the analyzer). Sample arrays are the input stage's buffers, valid
+ * during the call only: `n` samples with times tS[tFrom + i] and values at sample index vFrom + i
+ * (xyz interleaved: accMs2[3·(vFrom + i) + axis]). No arrays are made per packet.
+ */
 export interface DeviceSink {
-  imu(batch: ImuBatch): void;
-  force(batch: ForceBatch): void;
+  imu(
+    tS: Float64Array,
+    tFrom: number,
+    accMs2: Float64Array | null,
+    gyroDps: Float64Array | null,
+    vFrom: number,
+    n: number,
+  ): void;
+  force(tS: Float64Array, tFrom: number, forceN: Float64Array, vFrom: number, n: number): void;
   reading(reading: CadenceReading): void;
   /** A hole in the data: called before the samples after it are delivered. */
   gap(gap: StreamGap): void;
@@ -27,11 +31,112 @@ export interface DeviceSink {
 
 type StreamName = 'imu' | 'acc' | 'gyro' | 'force' | 'rsc' | 'sample-imu' | 'sample-force';
 
-/** What a clock-less notification carries until its samples are timed. */
-type HostPayload =
-  | { kind: 'imu'; accMs2: Float64Array | null; gyroDps: Float64Array | null }
-  | { kind: 'force'; forceN: Float64Array }
-  | { kind: 'rsc'; cadenceSpm: number; speedMps: number | null };
+/**
+ * Values of the notifications a clock-less stream holds for its lookahead, first in first out: one or
+ * two channels of `stride` values per sample (IMU: acc xyz and gyro xyz; RSC: cadence and speed). Decoder
+ * arrays are only valid until the next decode, so the values are copied here; `take` hands the oldest on
+ * in place (nothing is allocated per notification).
+ */
+class HeldValues {
+  data: Float64Array;
+  /** The second channel (same stride and indices), or null. */
+  data2: Float64Array | null;
+  /** Sample index of the oldest held sample, and one past the newest. */
+  private head = 0;
+  private tail = 0;
+
+  constructor(
+    private readonly stride: number,
+    twoChannels: boolean,
+  ) {
+    // Room for several lookahead windows at common rates: compaction (a copy of what is held) is rare.
+    this.data = new Float64Array(512 * stride);
+    this.data2 = twoChannels ? new Float64Array(512 * stride) : null;
+  }
+
+  /**
+   * Appends `n` samples (`stride` values each per channel) from the start of `src` (and `src2`) if every
+   * value is finite (decoders guarantee it; this is the engine's own guard, in the same pass); else
+   * appends nothing and returns false.
+   */
+  pushFinite(src: Float64Array, src2: Float64Array | null, n: number): boolean {
+    const stride = this.stride;
+    if ((this.tail + n) * stride > this.data.length) this.makeRoom(n);
+    const o = this.tail * stride;
+    const m = n * stride;
+    // v − v is 0 for finite v and NaN for NaN or ±Infinity, so the sum stays 0 only if all are finite.
+    let check = 0;
+    const d = this.data;
+    for (let i = 0; i < m; i++) {
+      const v = src[i]!;
+      d[o + i] = v;
+      check += v - v;
+    }
+    const d2 = this.data2;
+    if (d2 !== null && src2 !== null) {
+      for (let i = 0; i < m; i++) {
+        const v = src2[i]!;
+        d2[o + i] = v;
+        check += v - v;
+      }
+    }
+    if (check !== 0) return false;
+    this.tail += n;
+    return true;
+  }
+
+  /** Appends one sample of one-value channels. */
+  pushValues(value: number, value2: number): void {
+    if (this.tail + 1 > this.data.length) this.makeRoom(1);
+    this.data[this.tail] = value;
+    if (this.data2 !== null) this.data2[this.tail] = value2;
+    this.tail++;
+  }
+
+  /** The sample index in `data` of the oldest `n` held samples, which are then no longer held. */
+  take(n: number): number {
+    const at = this.head;
+    this.head += n;
+    if (this.head >= this.tail) {
+      this.head = 0;
+      this.tail = 0;
+    }
+    return at;
+  }
+
+  /** Moves what is held to the front (everything before head was handed on), growing if still short. */
+  private makeRoom(n: number): void {
+    const stride = this.stride;
+    const held = this.tail - this.head;
+    const need = (held + n) * stride;
+    const from = this.head * stride;
+    const to = this.tail * stride;
+    // Grow once what is held fills half the buffer, so compactions stay rare whatever the rate.
+    if (2 * need <= this.data.length) {
+      this.data.copyWithin(0, from, to);
+      this.data2?.copyWithin(0, from, to);
+    } else {
+      const size = Math.max(2 * need, 2 * this.data.length);
+      const grown = new Float64Array(size);
+      grown.set(this.data.subarray(from, to));
+      this.data = grown;
+      if (this.data2 !== null) {
+        const grown2 = new Float64Array(size);
+        grown2.set(this.data2.subarray(from, to));
+        this.data2 = grown2;
+      }
+    }
+    this.head = 0;
+    this.tail = held;
+  }
+}
+
+/** A clock-less stream: its timing, and the values it holds meanwhile. */
+interface HostStream {
+  clock: HostClockStream<number>;
+  held: HeldValues;
+  release: HostTimedRelease<number>;
+}
 
 /** Sample rates assumed until measured, when the header's config gives none. */
 const DEFAULT_RATE_HZ = {
@@ -49,15 +154,22 @@ const SAMPLE_BATCH = 32;
 const GYRO_WAIT_S = 1;
 
 /**
- * One device's input stage: bytes → driver decoder → per-stream time alignment → aligned batches.
+ * One device's input stage: bytes → driver decoder → per-stream time alignment → aligned samples.
  * Counts what arrived, what could not be decoded and what is missing, for `quality`.
+ *
+ * Hot path, per notification: the decoder's transient result (no arrays), times into a reused scratch
+ * (sensor clock) or the held-values FIFO (host clock), then the sink copies the samples into its batch.
+ * Nothing is allocated per packet or per sample in the steady state.
  */
 export class DeviceInput {
   packets = 0;
   decodeErrors = 0;
   disconnects = 0;
   private readonly decoder: DeviceDecoder | null;
+  /** The decoder's allocation-free `decodeTransient` when it has one, else `decode`. */
+  private readonly decode: ((characteristic: string, bytes: Uint8Array) => DecodeResult) | null;
   private readonly streams = new Map<StreamName, StreamClock>();
+  private readonly hostStreams = new Map<StreamName, HostStream>();
   private readonly sensorClock = new SensorClock();
   private pairer: AccGyroPairer | null = null;
   /** Gyro data seen as its own stream: accelerometer frames are paired with it. */
@@ -67,13 +179,24 @@ export class DeviceInput {
   private gyroAbsent = false;
   private readonly nominalRateHz: number | undefined;
   private readonly samples: SampleBuffer;
+  /** Timeline (or sensor-relative) times of the packet being aligned; valid during its delivery. */
+  private timeScratch = new Float64Array(64);
+  /** One imported sample's times, for the sensor-clock alignment of imported data. */
+  private readonly oneT = new Float64Array(1);
+  private readonly oneUs = new Float64Array(1);
 
   constructor(
     readonly info: DeviceInfo,
     driver: SensorDriver | null,
     private readonly sink: DeviceSink,
   ) {
-    this.decoder = driver ? driver.createDecoder(info.config) : null;
+    const decoder = driver ? driver.createDecoder(info.config) : null;
+    this.decoder = decoder;
+    this.decode = decoder
+      ? decoder.decodeTransient
+        ? decoder.decodeTransient.bind(decoder)
+        : decoder.decode.bind(decoder)
+      : null;
     const rate = info.config.rateHz;
     this.nominalRateHz = typeof rate === 'number' && rate > 0 ? rate : undefined;
     const measurements = info.config.measurements;
@@ -86,22 +209,26 @@ export class DeviceInput {
     return this.decoder !== null;
   }
 
-  /** One notification as received at `hostS` (s on the recording timeline). */
+  /**
+   * One notification as received at `hostS` (s on the recording timeline). `bytes` is read during the
+   * call only (the caller may reuse the buffer).
+   */
   packet(hostS: number, characteristic: string, bytes: Uint8Array | null): void {
-    this.flushSamples();
+    if (this.samples.n !== 0) this.flushSamples();
     this.packets++;
-    if (bytes === null || this.decoder === null) {
+    if (bytes === null || this.decode === null) {
       this.decodeErrors++;
       return;
     }
-    const result = this.decoder.decode(characteristic, bytes);
+    const result = this.decode(characteristic, bytes);
     if (result.error) this.decodeErrors++;
     const items = result.items;
     if (items.length === 0) return;
 
     let acc: Extract<DecodedItem, { kind: 'acc' }> | null = null;
     let gyro: Extract<DecodedItem, { kind: 'gyro' }> | null = null;
-    for (const item of items) {
+    for (let k = 0; k < items.length; k++) {
+      const item = items[k]!;
       switch (item.kind) {
         case 'acc':
           acc = item;
@@ -211,48 +338,51 @@ export class DeviceInput {
 
   // --- packets -------------------------------------------------------------------------------
 
+  /** Scratch for `n` times (its values are valid until the next packet). */
+  private times(n: number): Float64Array {
+    if (this.timeScratch.length < n)
+      this.timeScratch = new Float64Array(Math.max(n, 2 * this.timeScratch.length));
+    return this.timeScratch;
+  }
+
   private imuItems(
     hostS: number,
     acc: Extract<DecodedItem, { kind: 'acc' }>,
     gyro: Extract<DecodedItem, { kind: 'gyro' }>,
   ): void {
     const n = acc.count;
-    const accMs2 = finiteXyz(acc.valuesMs2, n);
-    const gyroDps = finiteXyz(gyro.valuesDps, n);
-    if (accMs2 === null || gyroDps === null) {
+    if (acc.sensorTUs === null) {
+      const host = this.hostStream('imu', DEFAULT_RATE_HZ.imu);
+      if (host.held.pushFinite(acc.valuesMs2, gyro.valuesDps, n)) host.clock.push(hostS, n, 0, host.release);
+      else this.nonFiniteHost('imu', host);
+      return;
+    }
+    if (!allFinite(acc.valuesMs2, 3 * n) || !allFinite(gyro.valuesDps, 3 * n)) {
       this.nonFinite();
       return;
     }
-    if (acc.sensorTUs === null) {
-      this.hostStream('imu', DEFAULT_RATE_HZ.imu).push(
-        hostS,
-        n,
-        { kind: 'imu', accMs2, gyroDps },
-        this.releaseHost,
-      );
-      return;
-    }
-    const tS = new Float64Array(n);
+    const tS = this.times(n);
     const gaps = this.sensorStream('imu').align(hostS, acc.sensorTUs, n, tS);
-    this.deliverImu({ device: this.info.id, count: n, tS, accMs2, gyroDps }, gaps);
+    this.deliverImu(tS, 0, acc.valuesMs2, gyro.valuesDps, 0, n, gaps);
   }
 
   private accItem(hostS: number, acc: Extract<DecodedItem, { kind: 'acc' }>): void {
     const n = acc.count;
-    const accMs2 = finiteXyz(acc.valuesMs2, n);
-    if (accMs2 === null) {
-      this.nonFinite();
+    const accMs2 = acc.valuesMs2;
+    if (acc.sensorTUs === null) {
+      const host = this.hostStream('acc', DEFAULT_RATE_HZ.imu);
+      if (host.held.pushFinite(accMs2, null, n)) host.clock.push(hostS, n, 0, host.release);
+      else this.nonFiniteHost('acc', host);
       return;
     }
-    if (acc.sensorTUs === null) {
-      const payload: HostPayload = { kind: 'imu', accMs2, gyroDps: null };
-      this.hostStream('acc', DEFAULT_RATE_HZ.imu).push(hostS, n, payload, this.releaseHost);
+    if (!allFinite(accMs2, 3 * n)) {
+      this.nonFinite();
       return;
     }
     // Separate accelerometer frames are timed on the sensor clock (relative) and mapped when handed on,
     // so that they pair exactly with gyro frames of the same clock.
     const stream = this.sensorStream('acc');
-    const tRel = new Float64Array(n);
+    const tRel = this.times(n);
     const gaps = stream.align(hostS, acc.sensorTUs, n, tRel, true);
     if (this.pairing || (this.expectGyro && !this.gyroAbsent)) {
       for (const g of gaps) this.sink.gap(this.gapOnTimeline(g, stream));
@@ -262,26 +392,25 @@ export class DeviceInput {
       else if (pairer.accBacklogS > GYRO_WAIT_S) this.releaseAccAlone();
       return;
     }
-    this.deliverImu(
-      { device: this.info.id, count: n, tS: this.relativeToTimeline(tRel, stream), accMs2, gyroDps: null },
-      gaps.map((g) => this.gapOnTimeline(g, stream)),
-    );
+    const tS = this.relativeToTimeline(tRel, n, stream);
+    this.deliverImu(tS, 0, accMs2, null, 0, n, this.gapsOnTimeline(gaps, stream));
   }
 
   private gyroItem(hostS: number, gyro: Extract<DecodedItem, { kind: 'gyro' }>): void {
     const n = gyro.count;
-    const gyroDps = finiteXyz(gyro.valuesDps, n);
-    if (gyroDps === null) {
+    const gyroDps = gyro.valuesDps;
+    if (gyro.sensorTUs === null) {
+      const host = this.hostStream('gyro', DEFAULT_RATE_HZ.imu);
+      if (host.held.pushFinite(gyroDps, null, n)) host.clock.push(hostS, n, 0, host.release);
+      else this.nonFiniteHost('gyro', host);
+      return;
+    }
+    if (!allFinite(gyroDps, 3 * n)) {
       this.nonFinite();
       return;
     }
-    if (gyro.sensorTUs === null) {
-      const payload: HostPayload = { kind: 'imu', accMs2: null, gyroDps };
-      this.hostStream('gyro', DEFAULT_RATE_HZ.imu).push(hostS, n, payload, this.releaseHost);
-      return;
-    }
     const stream = this.sensorStream('gyro');
-    const tRel = new Float64Array(n);
+    const tRel = this.times(n);
     const gaps = stream.align(hostS, gyro.sensorTUs, n, tRel, true);
     // From the first gyro frame on, accelerometer frames are paired with the gyro.
     this.pairing = true;
@@ -295,18 +424,19 @@ export class DeviceInput {
 
   private forceItem(hostS: number, item: Extract<DecodedItem, { kind: 'force' }>): void {
     const n = item.count;
+    if (item.sensorTUs === null) {
+      const host = this.hostStream('force', DEFAULT_RATE_HZ.force);
+      if (host.held.pushFinite(item.forceN, null, n)) host.clock.push(hostS, n, 0, host.release);
+      else this.nonFiniteHost('force', host);
+      return;
+    }
     if (!allFinite(item.forceN, n)) {
       this.nonFinite();
       return;
     }
-    if (item.sensorTUs === null) {
-      const payload: HostPayload = { kind: 'force', forceN: item.forceN };
-      this.hostStream('force', DEFAULT_RATE_HZ.force).push(hostS, n, payload, this.releaseHost);
-      return;
-    }
-    const tS = new Float64Array(n);
+    const tS = this.times(n);
     const gaps = this.sensorStream('force').align(hostS, item.sensorTUs, n, tS);
-    this.deliverForce({ device: this.info.id, count: n, tS, forceN: item.forceN }, gaps);
+    this.deliverForce(tS, 0, item.forceN, 0, n, gaps);
   }
 
   private rscItem(hostS: number, cadenceSpm: number, speedMps: number): void {
@@ -314,37 +444,10 @@ export class DeviceInput {
       this.nonFinite();
       return;
     }
-    const payload: HostPayload = {
-      kind: 'rsc',
-      cadenceSpm,
-      speedMps: Number.isFinite(speedMps) ? speedMps : null,
-    };
-    this.hostStream('rsc', DEFAULT_RATE_HZ.rsc).push(hostS, 1, payload, this.releaseHost);
+    const host = this.hostStream('rsc', DEFAULT_RATE_HZ.rsc);
+    host.held.pushValues(cadenceSpm, Number.isFinite(speedMps) ? speedMps : Number.NaN);
+    host.clock.push(hostS, 1, 0, host.release);
   }
-
-  /** Clock-less samples, once timed (after the host-clock lookahead). */
-  private readonly releaseHost: HostTimedRelease<HostPayload> = (tS, n, payload, gaps) => {
-    switch (payload.kind) {
-      case 'imu':
-        this.deliverImu(
-          { device: this.info.id, count: n, tS, accMs2: payload.accMs2, gyroDps: payload.gyroDps },
-          gaps,
-        );
-        break;
-      case 'force':
-        this.deliverForce({ device: this.info.id, count: n, tS, forceN: payload.forceN }, gaps);
-        break;
-      case 'rsc':
-        for (const g of gaps) this.sink.gap(g);
-        this.sink.reading({
-          device: this.info.id,
-          tS: tS[0]!,
-          cadenceSpm: payload.cadenceSpm,
-          speedMps: payload.speedMps,
-        });
-        break;
-    }
-  };
 
   private sensorStream(name: StreamName): SensorClockStream {
     const stream = this.streams.get(name);
@@ -358,28 +461,62 @@ export class DeviceInput {
   }
 
   private lastHostName: StreamName | null = null;
-  private lastHost: HostClockStream<HostPayload> | null = null;
+  private lastHost: HostStream | null = null;
 
-  private hostStream(name: StreamName, defaultRateHz: number): HostClockStream<HostPayload> {
+  private hostStream(name: StreamName, defaultRateHz: number): HostStream {
     if (this.lastHostName === name && this.lastHost) return this.lastHost;
-    const found = this.streams.get(name);
-    if (found instanceof HostClockStream) {
-      this.lastHostName = name;
-      this.lastHost = found as HostClockStream<HostPayload>;
-      return this.lastHost;
+    let host = this.hostStreams.get(name);
+    if (!host) {
+      const nominal = name === 'rsc' ? DEFAULT_RATE_HZ.rsc : (this.nominalRateHz ?? defaultRateHz);
+      host = this.createHostStream(name, new HostClockStream<number>(nominal));
+      this.hostStreams.set(name, host);
+      this.streams.set(name, host.clock);
     }
-    const nominal = name === 'rsc' ? DEFAULT_RATE_HZ.rsc : (this.nominalRateHz ?? defaultRateHz);
-    const created = new HostClockStream<HostPayload>(nominal);
-    this.streams.set(name, created);
     this.lastHostName = name;
-    this.lastHost = created;
-    return created;
+    this.lastHost = host;
+    return host;
+  }
+
+  /** Clock-less samples, once timed (after the host-clock lookahead), are handed on from the FIFO. */
+  private createHostStream(name: StreamName, clock: HostClockStream<number>): HostStream {
+    if (name === 'force') {
+      const held = new HeldValues(1, false);
+      const release: HostTimedRelease<number> = (tS, n, _payload, gaps) => {
+        this.deliverForce(tS, 0, held.data, held.take(n), n, gaps);
+      };
+      return { clock, held, release };
+    }
+    if (name === 'rsc') {
+      const held = new HeldValues(1, true);
+      const release: HostTimedRelease<number> = (tS, n, _payload, gaps) => {
+        for (const g of gaps) this.sink.gap(g);
+        for (let i = 0; i < n; i++) {
+          const at = held.take(1);
+          const speedMps = held.data2![at]!;
+          this.sink.reading({
+            device: this.info.id,
+            tS: tS[i]!,
+            cadenceSpm: held.data[at]!,
+            speedMps: Number.isNaN(speedMps) ? null : speedMps,
+          });
+        }
+      };
+      return { clock, held, release };
+    }
+    // IMU: acc and gyro as two channels ('imu'), or one of them alone.
+    const held = new HeldValues(3, name === 'imu');
+    const release: HostTimedRelease<number> = (tS, n, _payload, gaps) => {
+      const from = held.take(n);
+      if (name === 'imu') this.deliverImu(tS, 0, held.data, held.data2, from, n, gaps);
+      else if (name === 'acc') this.deliverImu(tS, 0, held.data, null, from, n, gaps);
+      else this.deliverImu(tS, 0, null, held.data, from, n, gaps);
+    };
+    return { clock, held, release };
   }
 
   /** Clock-less streams hold notifications for their lookahead: time them all now. */
   private flushHostStreams(): void {
-    for (const s of this.streams.values())
-      if (s instanceof HostClockStream) (s as HostClockStream<HostPayload>).flush(this.releaseHost);
+    for (const host of this.hostStreams.values()) host.clock.flush(host.release);
   }
 
   private ensurePairer(): AccGyroPairer {
@@ -390,24 +527,26 @@ export class DeviceInput {
   private drainPairer(all: boolean): void {
     if (!this.pairer) return;
     const batch = all ? this.pairer.flush() : this.pairer.drain();
-    if (batch) this.sink.imu({ ...batch, tS: this.relativeToTimeline(batch.tS, this.sensorStream('gyro')) });
+    if (!batch) return;
+    const tS = this.relativeToTimeline(batch.tS, batch.count, this.sensorStream('gyro'));
+    this.sink.imu(tS, 0, batch.accMs2, batch.gyroDps, 0, batch.count);
   }
 
   /** Timeline time of the last paired or relative-timed sample handed on (keeps them in order). */
   private lastMappedS = Number.NaN;
 
-  /** Maps sensor-relative times onto the timeline with the device's current offset, in place. */
-  private relativeToTimeline(tRel: Float64Array, stream: SensorClockStream): Float64Array {
+  /** Maps the first `n` sensor-relative times onto the timeline with the device's current offset, in place. */
+  private relativeToTimeline(tRel: Float64Array, n: number, stream: SensorClockStream): Float64Array {
     const offset = stream.offsetS;
     let last = this.lastMappedS;
     const minStep = stream.spacingS > 0 ? 0.25 * stream.spacingS : 1e-6;
-    for (let i = 0; i < tRel.length; i++) {
+    for (let i = 0; i < n; i++) {
       let t = tRel[i]! + offset;
       if (t < last + minStep) t = last + minStep;
       tRel[i] = t;
       last = t;
     }
-    if (tRel.length > 0) this.lastMappedS = last;
+    if (n > 0) this.lastMappedS = last;
     return tRel;
   }
 
@@ -416,40 +555,67 @@ export class DeviceInput {
     return { ...gap, fromS: gap.fromS + offset, toS: gap.toS + offset };
   }
 
+  private gapsOnTimeline(gaps: readonly StreamGap[], stream: SensorClockStream): readonly StreamGap[] {
+    return gaps.length === 0 ? NO_GAPS : gaps.map((g) => this.gapOnTimeline(g, stream));
+  }
+
   /** The gyro a device was configured for has not come: its accelerometer data goes on alone. */
   private releaseAccAlone(): void {
     // The buffered accelerometer samples are handed on as accelerometer-only batches.
     this.gyroAbsent = true;
     const batch = this.pairer?.takeAcc() ?? null;
-    if (batch) this.sink.imu({ ...batch, tS: this.relativeToTimeline(batch.tS, this.sensorStream('acc')) });
+    if (!batch) return;
+    const tS = this.relativeToTimeline(batch.tS, batch.count, this.sensorStream('acc'));
+    this.sink.imu(tS, 0, batch.accMs2, null, 0, batch.count);
   }
 
-  private deliverImu(batch: ImuBatch, gaps: readonly StreamGap[]): void {
-    if (gaps.length === 0) {
-      this.sink.imu(batch);
-      return;
-    }
+  /** Hands on `n` samples, split at the gaps (each reported before the samples after it). */
+  private deliverImu(
+    tS: Float64Array,
+    tFrom: number,
+    acc: Float64Array | null,
+    gyro: Float64Array | null,
+    vFrom: number,
+    n: number,
+    gaps: readonly StreamGap[],
+  ): void {
     let from = 0;
-    for (const g of gaps) {
-      if (g.index > from) this.sink.imu(sliceImu(batch, from, g.index));
+    for (let k = 0; k < gaps.length; k++) {
+      const g = gaps[k]!;
+      if (g.index > from) this.sink.imu(tS, tFrom + from, acc, gyro, vFrom + from, g.index - from);
       this.sink.gap(g);
       from = g.index;
     }
-    this.sink.imu(from === 0 ? batch : sliceImu(batch, from, batch.count));
+    this.sink.imu(tS, tFrom + from, acc, gyro, vFrom + from, n - from);
   }
 
-  private deliverForce(batch: ForceBatch, gaps: readonly StreamGap[]): void {
-    if (gaps.length === 0) {
-      this.sink.force(batch);
-      return;
-    }
+  private deliverForce(
+    tS: Float64Array,
+    tFrom: number,
+    forceN: Float64Array,
+    vFrom: number,
+    n: number,
+    gaps: readonly StreamGap[],
+  ): void {
     let from = 0;
-    for (const g of gaps) {
-      if (g.index > from) this.sink.force(sliceForce(batch, from, g.index));
+    for (let k = 0; k < gaps.length; k++) {
+      const g = gaps[k]!;
+      if (g.index > from) this.sink.force(tS, tFrom + from, forceN, vFrom + from, g.index - from);
       this.sink.gap(g);
       from = g.index;
     }
-    this.sink.force(from === 0 ? batch : sliceForce(batch, from, batch.count));
+    this.sink.force(tS, tFrom + from, forceN, vFrom + from, n - from);
+  }
+
+  /** A packet for a clock-less stream was not finite: dropped, and a stream it would have opened is not opened. */
+  private nonFiniteHost(name: StreamName, host: HostStream): void {
+    if (host.clock.samples === 0 && host.clock.pending === 0) {
+      this.hostStreams.delete(name);
+      this.streams.delete(name);
+      this.lastHostName = null;
+      this.lastHost = null;
+    }
+    this.nonFinite();
   }
 
   private nonFinite(): void {
@@ -463,25 +629,18 @@ export class DeviceInput {
     const buf = this.samples;
     if (buf.n === 0) return;
     const n = buf.n;
-    const id = this.info.id;
     if (buf.hasAcc || buf.hasGyro) {
-      const tS = new Float64Array(n);
+      const tS = this.times(n);
       const gaps = this.alignSamples('sample-imu', buf, tS);
-      const batch: ImuBatch = {
-        device: id,
-        count: n,
-        tS,
-        accMs2: buf.hasAcc ? buf.acc.slice(0, 3 * n) : null,
-        gyroDps: buf.hasGyro ? buf.gyro.slice(0, 3 * n) : null,
-      };
-      this.deliverImu(batch, gaps);
+      this.deliverImu(tS, 0, buf.hasAcc ? buf.acc : null, buf.hasGyro ? buf.gyro : null, 0, n, gaps);
     }
     if (buf.hasForce) {
-      const tS = new Float64Array(n);
+      const tS = this.times(n);
       const gaps = this.alignSamples('sample-force', buf, tS);
-      this.deliverForce({ device: id, count: n, tS, forceN: buf.force.slice(0, n) }, gaps);
+      this.deliverForce(tS, 0, buf.force, 0, n, gaps);
     }
     if (buf.hasCadence) {
+      const id = this.info.id;
       for (let i = 0; i < n; i++) {
         this.sink.reading({ device: id, tS: buf.t[i]!, cadenceSpm: buf.cadence[i]!, speedMps: null });
       }
@@ -498,16 +657,19 @@ export class DeviceInput {
         this.streams.set(name, stream);
       }
       // Each imported sample is its own "packet": received at its `t`, measured at its `sensorT`.
-      const gaps: StreamGap[] = [];
-      const one = new Float64Array(1);
-      const oneU = new Float64Array(1);
+      let gaps: StreamGap[] | null = null;
+      const one = this.oneT;
+      const oneU = this.oneUs;
       for (let i = 0; i < n; i++) {
         oneU[0] = buf.sensorTMs[i]! * 1000;
         const g = (stream as SensorClockStream).align(buf.t[i]!, oneU, 1, one);
         outT[i] = one[0]!;
-        for (const gap of g) gaps.push({ ...gap, index: i });
+        for (const gap of g) {
+          gaps ??= [];
+          gaps.push({ ...gap, index: i });
+        }
       }
-      return gaps;
+      return gaps ?? NO_GAPS;
     }
     if (!(stream instanceof SampleTimeStream)) {
       stream = new SampleTimeStream(this.nominalRateHz);
@@ -586,31 +748,7 @@ class SampleBuffer {
   }
 }
 
-function sliceImu(b: ImuBatch, from: number, to: number): ImuBatch {
-  return {
-    device: b.device,
-    count: to - from,
-    tS: b.tS.subarray(from, to),
-    accMs2: b.accMs2 ? b.accMs2.subarray(3 * from, 3 * to) : null,
-    gyroDps: b.gyroDps ? b.gyroDps.subarray(3 * from, 3 * to) : null,
-  };
-}
-
-function sliceForce(b: ForceBatch, from: number, to: number): ForceBatch {
-  return {
-    device: b.device,
-    count: to - from,
-    tS: b.tS.subarray(from, to),
-    forceN: b.forceN.subarray(from, to),
-  };
-}
-
 function allFinite(a: Float64Array, n: number): boolean {
   for (let i = 0; i < n; i++) if (!Number.isFinite(a[i]!)) return false;
   return true;
-}
-
-/** The xyz values if all finite (decoders guarantee it; this is the engine's own guard), else null. */
-function finiteXyz(a: Float64Array, n: number): Float64Array | null {
-  return allFinite(a, 3 * n) ? a : null;
 }

@@ -8,8 +8,12 @@ class XyzBuffer {
 
   push(tS: Float64Array, values: Float64Array, count: number): void {
     this.reserve(this.n + count);
-    this.t.set(tS.subarray(0, count), this.n);
-    this.v.set(values.subarray(0, 3 * count), 3 * this.n);
+    // Plain loops: set(subarray()) would allocate two views per frame.
+    const t = this.t;
+    const v = this.v;
+    const o = this.n;
+    for (let i = 0; i < count; i++) t[o + i] = tS[i]!;
+    for (let i = 0; i < 3 * count; i++) v[3 * o + i] = values[i]!;
     this.n += count;
   }
 
@@ -41,11 +45,16 @@ class XyzBuffer {
  * each gyro time from its two neighbours. Across a hole in the accelerometer stream (neighbours further
  * apart than 1.5 spacings) the nearest sample is used instead: nothing is interpolated across a gap.
  * A gyro sample waits until an accelerometer sample at or after its time has arrived.
+ * Batches returned are views of the pairer's buffers: valid until its next call.
  */
 export class AccGyroPairer {
   private readonly acc = new XyzBuffer();
   private readonly gyro = new XyzBuffer();
   private accSpacingS = Number.NaN;
+  /** Output of `emit`, reused: times, interpolated accelerometer xyz, gyro xyz. */
+  private outT = new Float64Array(64);
+  private outAcc = new Float64Array(192);
+  private outGyro = new Float64Array(192);
 
   constructor(private readonly device: string) {}
 
@@ -89,11 +98,12 @@ export class AccGyroPairer {
     const acc = this.acc;
     const n = acc.n;
     if (n === 0) return null;
+    // Views: the samples stay in place until the next push overwrites them.
     const batch: ImuBatch = {
       device: this.device,
       count: n,
-      tS: acc.t.slice(0, n),
-      accMs2: acc.v.slice(0, 3 * n),
+      tS: acc.t.subarray(0, n),
+      accMs2: acc.v.subarray(0, 3 * n),
       gyroDps: null,
     };
     acc.n = 0;
@@ -109,10 +119,17 @@ export class AccGyroPairer {
     if (m === 0) return null;
     const acc = this.acc;
     const gyro = this.gyro;
-    const tS = new Float64Array(m);
-    const accMs2 = new Float64Array(3 * m);
-    const gyroDps = gyro.v.slice(0, 3 * m);
-    tS.set(gyro.t.subarray(0, m));
+    if (this.outT.length < m) {
+      const cap = Math.max(m, 2 * this.outT.length);
+      this.outT = new Float64Array(cap);
+      this.outAcc = new Float64Array(3 * cap);
+      this.outGyro = new Float64Array(3 * cap);
+    }
+    const tS = this.outT;
+    const accMs2 = this.outAcc;
+    const gyroDps = this.outGyro;
+    for (let j = 0; j < m; j++) tS[j] = gyro.t[j]!;
+    for (let i = 0; i < 3 * m; i++) gyroDps[i] = gyro.v[i]!;
     const maxBridgeS = this.accSpacingS > 0 ? 1.5 * this.accSpacingS : Number.POSITIVE_INFINITY;
     let k = 0;
     for (let j = 0; j < m; j++) {
@@ -140,6 +157,12 @@ export class AccGyroPairer {
     gyro.drop(m);
     // Keep the accelerometer sample just before the next gyro time for the next interpolation.
     acc.drop(Math.max(0, k));
-    return { device: this.device, count: m, tS, accMs2, gyroDps };
+    return {
+      device: this.device,
+      count: m,
+      tS: tS.subarray(0, m),
+      accMs2: accMs2.subarray(0, 3 * m),
+      gyroDps: gyroDps.subarray(0, 3 * m),
+    };
   }
 }

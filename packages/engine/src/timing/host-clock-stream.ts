@@ -22,14 +22,6 @@ const RATE_MIN_WINDOWS = 3;
 /** Memory of the rate fit, in windows (the oscillator drifts slowly with temperature). */
 const RATE_MEMORY_WINDOWS = 120;
 
-interface Pending<P> {
-  hostS: number;
-  n: number;
-  /** Samples received in this segment up to and including this notification. */
-  received: number;
-  payload: P;
-}
-
 /**
  * Receives a notification's samples once timed: timeline seconds of its `n` samples (a buffer the
  * stream reuses: valid during the call only), the payload, and the gaps before them.
@@ -62,9 +54,17 @@ export type HostTimedRelease<P> = (
  */
 export class HostClockStream<P> extends StreamClock {
   private readonly offset = new MinLatencyOffset(DRIFT_UNMEASURED_PER_S);
-  private readonly queue: Pending<P>[] = [];
-  private scratch = new Float64Array(16);
+  // Held notifications: a ring (absolute indices head ≤ i < tail, slot i & mask) of parallel arrays, so
+  // holding one costs no allocation. Per notification: host receive time, sample count, samples received
+  // in the segment up to and including it, and the caller's payload.
+  private qHostS = new Float64Array(64);
+  private qN = new Float64Array(64);
+  private qReceived = new Float64Array(64);
+  private qPayload: (P | undefined)[] = new Array<P | undefined>(64);
+  private mask = 63;
   private head = 0;
+  private tail = 0;
+  private scratch = new Float64Array(16);
   /** Sample-clock time of the last released sample, s (NaN: no segment). */
   private lastSampleS = Number.NaN;
   /** Samples received in the segment (queued or released). */
@@ -77,8 +77,15 @@ export class HostClockStream<P> extends StreamClock {
   private segFirstReceived = 0;
   private rateChecked = false;
   private flushing = false;
-  /** Released notifications, flattened (hostS, host − sample clock) pairs, for the look-back floor. */
-  private readonly recent: number[] = [];
+  /**
+   * Released notifications' (host time, host − sample clock), for the look-back floor: a ring of
+   * parallel arrays (absolute indices recentHead ≤ i < recentTail, slot i & recentMask).
+   */
+  private recentT = new Float64Array(512);
+  private recentD = new Float64Array(512);
+  private recentMask = 511;
+  private recentHead = 0;
+  private recentTail = 0;
   private readonly fit = new FloorLineFit();
 
   constructor(nominalRateHz: number) {
@@ -92,7 +99,7 @@ export class HostClockStream<P> extends StreamClock {
 
   /** Notifications waiting to be timed. */
   get pending(): number {
-    return this.queue.length - this.head;
+    return this.tail - this.head;
   }
 
   /**
@@ -102,13 +109,15 @@ export class HostClockStream<P> extends StreamClock {
   push(hostS: number, n: number, payload: P, release: HostTimedRelease<P>): void {
     if (n <= 0) return;
     this.received += n;
-    this.queue.push({ hostS, n, received: this.received, payload });
-    while (this.head < this.queue.length && this.queue[this.head]!.hostS + HOST_LOOKAHEAD_S <= hostS) {
+    if (this.tail - this.head > this.mask) this.grow();
+    const slot = this.tail & this.mask;
+    this.qHostS[slot] = hostS;
+    this.qN[slot] = n;
+    this.qReceived[slot] = this.received;
+    this.qPayload[slot] = payload;
+    this.tail++;
+    while (this.head < this.tail && this.qHostS[this.head & this.mask]! + HOST_LOOKAHEAD_S <= hostS) {
       this.releaseNext(release);
-    }
-    if (this.head > 256 && this.head * 2 > this.queue.length) {
-      this.queue.splice(0, this.head);
-      this.head = 0;
     }
   }
 
@@ -116,10 +125,34 @@ export class HostClockStream<P> extends StreamClock {
   flush(release: HostTimedRelease<P>): void {
     // Without the lookahead window a late notification cannot be told from a loss: none is inferred.
     this.flushing = true;
-    while (this.head < this.queue.length) this.releaseNext(release);
+    while (this.head < this.tail) this.releaseNext(release);
     this.flushing = false;
-    this.queue.length = 0;
     this.head = 0;
+    this.tail = 0;
+  }
+
+  /** Doubles the ring, oldest notification first. */
+  private grow(): void {
+    const count = this.tail - this.head;
+    const cap = 2 * (this.mask + 1);
+    const hostS = new Float64Array(cap);
+    const n = new Float64Array(cap);
+    const received = new Float64Array(cap);
+    const payload = new Array<P | undefined>(cap);
+    for (let k = 0; k < count; k++) {
+      const slot = (this.head + k) & this.mask;
+      hostS[k] = this.qHostS[slot]!;
+      n[k] = this.qN[slot]!;
+      received[k] = this.qReceived[slot]!;
+      payload[k] = this.qPayload[slot];
+    }
+    this.qHostS = hostS;
+    this.qN = n;
+    this.qReceived = received;
+    this.qPayload = payload;
+    this.mask = cap - 1;
+    this.head = 0;
+    this.tail = count;
   }
 
   /** Data was lost with the link: held notifications are timed first, then the next one starts a segment. */
@@ -131,17 +164,22 @@ export class HostClockStream<P> extends StreamClock {
   }
 
   private releaseNext(release: HostTimedRelease<P>): void {
-    const p = this.queue[this.head++]!;
-    const n = p.n;
+    const slot = this.head & this.mask;
+    const hostS = this.qHostS[slot]!;
+    const n = this.qN[slot]!;
+    const received = this.qReceived[slot]!;
+    const payload = this.qPayload[slot] as P;
+    this.qPayload[slot] = undefined;
+    this.head++;
     if (this.scratch.length < n) this.scratch = new Float64Array(Math.max(n, 2 * this.scratch.length));
     const outT = this.scratch;
     let gaps: StreamGap[] | null = null;
 
     if (Number.isNaN(this.lastSampleS)) {
-      this.startSegment(p);
+      this.startSegment(hostS, n, received);
     } else {
-      if (!this.rateChecked) this.checkRate(p);
-      const lostNow = this.rateChecked && !this.flushing ? this.lostBefore(p) : 0;
+      if (!this.rateChecked) this.checkRate(hostS, received);
+      const lostNow = this.rateChecked && !this.flushing ? this.lostBefore(hostS, received) : 0;
       if (lostNow > 0) {
         this.lost += lostNow;
         this.lastSampleS += lostNow * this.spacingS;
@@ -159,15 +197,15 @@ export class HostClockStream<P> extends StreamClock {
     }
 
     const spacing = this.spacingS;
-    const firstS = this.lastSampleS + (p.received - this.releasedReceived - n + 1) * spacing;
-    for (let i = 0; i < n; i++) outT[i] = firstS + i * spacing;
-    const lastS = outT[n - 1]!;
-    const estS = this.offset.update(p.hostS, lastS);
-    this.remember(p.hostS, p.hostS - lastS);
+    const firstS = this.lastSampleS + (received - this.releasedReceived - n + 1) * spacing;
+    // Sample-clock time of sample i is firstS + i·spacing; the timeline adds the offset estimate.
+    const lastS = firstS + (n - 1) * spacing;
+    const estS = this.offset.update(hostS, lastS);
+    this.remember(hostS, hostS - lastS);
     this.lastSampleS = lastS;
-    this.releasedReceived = p.received;
-    this.measureRate(p.hostS, p.received + this.lost - 1);
-    for (let i = 0; i < n; i++) outT[i] = outT[i]! + estS;
+    this.releasedReceived = received;
+    this.measureRate(hostS, received + this.lost - 1);
+    for (let i = 0; i < n; i++) outT[i] = firstS + i * spacing + estS;
 
     if (this.breakCause !== null) {
       const cause = this.breakCause;
@@ -178,18 +216,18 @@ export class HostClockStream<P> extends StreamClock {
     }
     const found = gaps ?? NO_GAPS;
     this.commit(outT, n, found);
-    release(outT, n, p.payload, found);
+    release(outT, n, payload, found);
   }
 
-  private startSegment(p: Pending<P>): void {
+  private startSegment(hostS: number, n: number, received: number): void {
     this.offset.reset();
-    this.recent.length = 0;
+    this.recentHead = this.recentTail;
     // The notification's last sample is placed at its receive time; the offset starts there.
-    this.lastSampleS = -p.n * this.spacingS;
-    this.releasedReceived = p.received - p.n;
-    this.segFirstHostS = p.hostS;
-    this.segFirstReceived = p.received;
-    this.fit.restart(p.hostS, this.spacingS);
+    this.lastSampleS = -n * this.spacingS;
+    this.releasedReceived = received - n;
+    this.segFirstHostS = hostS;
+    this.segFirstReceived = received;
+    this.fit.restart(hostS, this.spacingS);
   }
 
   /**
@@ -198,28 +236,30 @@ export class HostClockStream<P> extends StreamClock {
    * of at least one notification's samples; a slightly wrong rate only tilts the floor slowly, and a
    * stall lifts only a few notifications, not the floor of a whole window.
    */
-  private lostBefore(p: Pending<P>): number {
-    const recent = this.recent;
-    if (recent.length === 0) return 0;
+  private lostBefore(hostS: number, received: number): number {
+    if (this.recentTail === this.recentHead) return 0;
     const spacing = this.spacingS;
     // Until the rate is measured the floor may tilt by up to ~2 %: only a clear hole counts then.
     const thresholdS = this.fit.established ? Math.max(1.5 * spacing, 0.01) : Math.max(10 * spacing, 0.1);
     // Fast path (almost every notification): no later than the long-run floor allows → nothing lost.
-    const ownDiffS = p.hostS - (this.lastSampleS + (p.received - this.releasedReceived) * spacing);
-    if (!(ownDiffS - this.offset.predict(p.hostS) > thresholdS)) return 0;
+    const ownDiffS = hostS - (this.lastSampleS + (received - this.releasedReceived) * spacing);
+    if (!(ownDiffS - this.offset.predict(hostS) > thresholdS)) return 0;
     let minBeforeS = Number.POSITIVE_INFINITY;
-    for (let j = recent.length - 2; j >= 0; j -= 2) {
-      if (recent[j]! < p.hostS - HOST_LOOKAHEAD_S) break;
-      if (recent[j + 1]! < minBeforeS) minBeforeS = recent[j + 1]!;
+    const rMask = this.recentMask;
+    for (let j = this.recentTail - 1; j >= this.recentHead; j--) {
+      if (this.recentT[j & rMask]! < hostS - HOST_LOOKAHEAD_S) break;
+      const d = this.recentD[j & rMask]!;
+      if (d < minBeforeS) minBeforeS = d;
     }
-    if (minBeforeS === Number.POSITIVE_INFINITY) minBeforeS = recent[recent.length - 1]!;
+    if (minBeforeS === Number.POSITIVE_INFINITY) minBeforeS = this.recentD[(this.recentTail - 1) & rMask]!;
     const base = this.lastSampleS - this.releasedReceived * spacing;
     let minAfterS = Number.POSITIVE_INFINITY;
-    const endS = p.hostS + HOST_LOOKAHEAD_S;
-    for (let j = this.head - 1; j < this.queue.length; j++) {
-      const q = this.queue[j]!;
-      if (q.hostS > endS) break;
-      const d = q.hostS - (base + q.received * spacing);
+    const endS = hostS + HOST_LOOKAHEAD_S;
+    // From the notification being released (head − 1) through the ones held after it.
+    for (let j = this.head - 1; j < this.tail; j++) {
+      const qHostS = this.qHostS[j & this.mask]!;
+      if (qHostS > endS) break;
+      const d = qHostS - (base + this.qReceived[j & this.mask]! * spacing);
       if (d < minAfterS) minAfterS = d;
       if (!(minAfterS - minBeforeS > thresholdS)) return 0;
     }
@@ -229,29 +269,55 @@ export class HostClockStream<P> extends StreamClock {
 
   /** Remembers (host time, host − sample clock) of released notifications for the look-back floor. */
   private remember(hostS: number, diffS: number): void {
-    const recent = this.recent;
-    recent.push(hostS, diffS);
-    if (recent.length > 512 && recent[0]! < hostS - 2 * HOST_LOOKAHEAD_S) {
-      let k = 0;
-      while (k < recent.length && recent[k]! < hostS - HOST_LOOKAHEAD_S) k += 2;
-      recent.splice(0, k);
+    if (this.recentTail - this.recentHead > this.recentMask) this.growRecent();
+    const slot = this.recentTail & this.recentMask;
+    this.recentT[slot] = hostS;
+    this.recentD[slot] = diffS;
+    this.recentTail++;
+    // Past 256 entries, the ones older than the look-back window are forgotten.
+    if (
+      this.recentTail - this.recentHead > 256 &&
+      this.recentT[this.recentHead & this.recentMask]! < hostS - 2 * HOST_LOOKAHEAD_S
+    ) {
+      while (
+        this.recentHead < this.recentTail &&
+        this.recentT[this.recentHead & this.recentMask]! < hostS - HOST_LOOKAHEAD_S
+      )
+        this.recentHead++;
     }
+  }
+
+  private growRecent(): void {
+    const count = this.recentTail - this.recentHead;
+    const cap = 2 * (this.recentMask + 1);
+    const t = new Float64Array(cap);
+    const d = new Float64Array(cap);
+    for (let k = 0; k < count; k++) {
+      const slot = (this.recentHead + k) & this.recentMask;
+      t[k] = this.recentT[slot]!;
+      d[k] = this.recentD[slot]!;
+    }
+    this.recentT = t;
+    this.recentD = d;
+    this.recentMask = cap - 1;
+    this.recentHead = 0;
+    this.recentTail = count;
   }
 
   /**
    * Once, a few seconds into the stream: a rate far from the nominal one (e.g. the sensor was never
    * configured) replaces it at once, and the offset is re-anchored on this notification.
    */
-  private checkRate(p: Pending<P>): void {
-    const spanS = p.hostS - this.segFirstHostS;
+  private checkRate(hostS: number, received: number): void {
+    const spanS = hostS - this.segFirstHostS;
     if (spanS < RATE_CHECK_S) return;
     this.rateChecked = true;
-    const measuredSpacing = spanS / Math.max(1, p.received - this.segFirstReceived);
+    const measuredSpacing = spanS / Math.max(1, received - this.segFirstReceived);
     if (Math.abs(measuredSpacing / this.spacingS - 1) > RATE_GROSS_ERROR) {
       this.spacingS = measuredSpacing;
       this.offset.reset();
-      this.recent.length = 0;
-      this.fit.restart(p.hostS, measuredSpacing);
+      this.recentHead = this.recentTail;
+      this.fit.restart(hostS, measuredSpacing);
     }
   }
 

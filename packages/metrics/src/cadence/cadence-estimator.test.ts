@@ -141,6 +141,49 @@ describe('createCadenceEstimator (IMU)', () => {
     for (const e of out.filter((x) => x.tS > 8)) expect(Math.abs(e.spm - 176)).toBeLessThan(0.5);
   });
 
+  it('estimates a run from its own movement, not from the stand before it', () => {
+    for (const placement of ['shank', 'chest'] as const) {
+      // Standing for 6 s, then running at 170 spm: an 8 s window half standing is aperiodic or biased.
+      const sim = simulateRunning({
+        placement,
+        phase: stridePhase([
+          { fromS: 0, spm: 0 },
+          { fromS: 6, spm: 170 },
+        ]),
+        rateHz: 100,
+        durationS: 20,
+        seed: 6,
+      });
+      const out = runImu(toImuBatches(sim, 5), placement);
+      for (const e of out.filter((x) => x.tS < 5.9)) expect(e.spm).toBe(0);
+      const running = out.filter((x) => x.tS >= 9);
+      for (let t = 9; t < 19; t++) expect(running.some((e) => e.tS >= t && e.tS < t + 1)).toBe(true);
+      for (const e of running) expect(Math.abs(e.spm - 170)).toBeLessThan(1.5);
+    }
+  });
+
+  it('bridges a lost frame of up to 1.5 s without restarting its window', () => {
+    const sim = simulateRunning({
+      placement: 'shank',
+      phase: stridePhase([{ fromS: 0, spm: 164 }]),
+      rateHz: 52,
+      durationS: 30,
+      seed: 8,
+    });
+    const est = createCadenceEstimator({ placement: 'shank' });
+    const out: CadenceEstimate[] = [];
+    for (const b of toImuBatches(sim, 26)) {
+      if (b.tS[0]! > 15 && b.tS[0]! < 16.1) continue; // ~1 s of data lost
+      out.push(...est.pushImu(b));
+    }
+    for (let t = 4; t < 29; t++)
+      expect(
+        out.some((e) => e.tS >= t && e.tS < t + 1),
+        `${t} s`,
+      ).toBe(true);
+    for (const e of out.filter((x) => x.tS > 8)) expect(Math.abs(e.spm - 164)).toBeLessThan(1);
+  });
+
   it('reports 0 when the runner stands still', () => {
     const sim = simulateRunning({
       placement: 'chest',
@@ -157,7 +200,7 @@ describe('createCadenceEstimator (IMU)', () => {
 });
 
 describe('createCadenceEstimator (footpod readings)', () => {
-  it('averages readings over the last seconds and computes the change', () => {
+  it("reports the footpod's own cadence (median of the last three readings) and the change", () => {
     const est = createCadenceEstimator({ placement: 'foot', baselineSpm: 160 });
     const out: CadenceEstimate[] = [];
     for (let i = 0; i < 10; i++) {
@@ -166,9 +209,33 @@ describe('createCadenceEstimator (footpod readings)', () => {
       );
     }
     expect(out).toHaveLength(10);
-    expect(out.at(-1)!.spm).toBeCloseTo((168 + 169 + 168 + 169) / 4, 9); // readings of the last 3 s (6–9 s)
-    expect(out.at(-1)!.changePct!).toBeCloseTo((168.5 / 160 - 1) * 100, 6);
+    expect(out.at(-1)!.spm).toBe(169); // readings at 7, 8, 9 s: 169, 168, 169
+    expect(out.at(-1)!.changePct!).toBeCloseTo((169 / 160 - 1) * 100, 6);
     expect(est.pushReading({ device: 'pod', tS: 5, cadenceSpm: 170, speedMps: null })).toEqual([]); // out of order
     expect(est.pushReading({ device: 'pod', tS: 11, cadenceSpm: Number.NaN, speedMps: null })).toEqual([]);
+  });
+
+  it('does not average the stand before the start into the first seconds of running', () => {
+    const est = createCadenceEstimator({ placement: 'foot' });
+    const readings = [0, 0, 159, 160, 161, 160];
+    const out = readings.flatMap((spm, i) =>
+      est.pushReading({ device: 'pod', tS: 4 + i, cadenceSpm: spm, speedMps: spm > 0 ? 3 : 0 }),
+    );
+    expect(out.map((e) => e.spm)).toEqual([0, 0, 159, 159.5, 160, 160]);
+    // Stopping is reported at once: the newest reading says no steps.
+    expect(est.pushReading({ device: 'pod', tS: 10, cadenceSpm: 0, speedMps: 0 })[0]!.spm).toBe(0);
+  });
+
+  it('fills the seconds a lost notification left empty with the last estimate, not longer silences', () => {
+    const est = createCadenceEstimator({ placement: 'foot' });
+    est.pushReading({ device: 'pod', tS: 10.9, cadenceSpm: 170, speedMps: 3 });
+    const afterLoss = est.pushReading({ device: 'pod', tS: 13.05, cadenceSpm: 172, speedMps: 3 });
+    expect(afterLoss.map((e) => [e.tS, e.spm])).toEqual([
+      [11, 170],
+      [12, 170],
+      [13.05, 171],
+    ]);
+    const afterSilence = est.pushReading({ device: 'pod', tS: 30.2, cadenceSpm: 168, speedMps: 3 });
+    expect(afterSilence.map((e) => e.tS)).toEqual([30.2]);
   });
 });

@@ -95,6 +95,42 @@ describe('createInclinationEstimator', () => {
     }
   });
 
+  it("learns a gyro scale error from the holds and takes it out of the ROM, less the accelerometer's share", () => {
+    const many: RepSpec[] = Array.from({ length: 12 }, (_, k) => ({
+      startS: 3 + 6 * k,
+      upS: 1.2,
+      holdS: 0.8,
+      downS: 1.5,
+      romDeg: 90,
+    }));
+    for (const scale of [1.06, 0.94, 1]) {
+      const s = simulateSegment({
+        rateHz: 100,
+        durationS: 76,
+        thetaDeg: repProfile(many, 5),
+        strap: randomRotation(rng(31)),
+        radiusM: 0.3,
+        gyroNoiseDps: 0.1,
+        accNoiseMs2: 0.03,
+        seed: 4,
+      });
+      for (let i = 0; i < s.gyroDps.length; i++) s.gyroDps[i] = s.gyroDps[i]! * scale;
+      const out = collectAngles(createInclinationEstimator({ placement: 'shank' }), toImuBatches(s, 10));
+      const errs = romErrors(out, many);
+      const late = errs.slice(-4).map(Math.abs);
+      if (scale === 1) {
+        // An exact gyro is left alone.
+        for (const e of errs) expect(Math.abs(e)).toBeLessThan(1);
+      } else {
+        // The first reps carry the scale error (a gyro reading high overshoots the top, one reading low is
+        // partly pulled up by the accelerometer during the hold); once four pose pairs agree the gyro is
+        // rescaled, all but the 2 % the accelerometer cannot vouch for.
+        expect(Math.abs(errs[0]!)).toBeGreaterThan(1.5);
+        for (const e of late) expect(e).toBeLessThan(Math.min(3, 0.4 * Math.abs(errs[0]!)));
+      }
+    }
+  });
+
   it('does not depend on how samples are batched', () => {
     const s = sim(5, 100);
     const a = collectAngles(createInclinationEstimator({ placement: 'shank' }), toImuBatches(s, 1));

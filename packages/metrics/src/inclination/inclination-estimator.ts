@@ -21,14 +21,25 @@ const TUNING = {
   accTrustNoneMs2: 2.5,
   /** Gravity's projection onto the movement plane below this fraction of g: the axis is near vertical. */
   minInPlaneGravityFrac: 0.35,
-  /** Stillness: RMS deviation of the gyro around its short mean, dps² (noise of MEMS gyros is well below). */
+  /** Stillness: mean squared deviation of the (tremor-filtered) gyro around its short mean, dps². */
   stillGyroDev2: 2.0,
+  /** The stillness variance is taken of the gyro low-passed with this time constant (s): physiological
+   * tremor of a resting limb (8–12 Hz, a few °/s) is no movement; below ~50 Hz sampling it cannot be
+   * filtered out (it aliases) and stillness is rarer. */
+  stillTremorTauS: 0.05,
   /** Stillness: gyro magnitude after bias removal (a bias larger than this is not plausible). */
   stillGyroMaxDps: 6,
   /** Stillness: the accelerometer direction may not move more than this during a still run, rad. */
   stillAccDirRad: 1.0 * D2R,
   /** Stillness must last this long before the gyro bias is learned from it. */
   stillMinS: 0.4,
+  /** Stillness: the short gyro mean may not move by more than this during a still run, dps. A slow rotation
+   * about gravity is invisible to the accelerometer; it speeds up and slows down, the bias does not. */
+  stillTrendDps: 0.75,
+  /** A still run whose gyro mean is further than this from the known bias teaches the bias only after
+   * stillLongS (a wrong bias is corrected, but a brief slow movement does not pass for one). */
+  biasConsistentDps: 2,
+  stillLongS: 1.5,
   /** A queued axis change is applied once the segment has been still this long, s. */
   quietS: 0.3,
   /** Time constant of the gyro-bias update while still. */
@@ -44,7 +55,7 @@ const TUNING = {
   /** Rotation energy (∫|ω|² dt, deg²/s) needed before an axis is believed. */
   axisMinEnergy: 1500,
   /** After maxPendingS without a plane, a smaller planar motion (deg²/s) is enough for a provisional one. */
-  axisMinEnergyProvisional: 100,
+  axisMinEnergyProvisional: 25,
   /** Fraction of rotation energy about the principal axis for the motion to count as planar. */
   axisPlanarity: 0.75,
   /** A long-memory axis further than this from the current one replaces it (refinement). */
@@ -60,15 +71,47 @@ const TUNING = {
   maxStepS: 0.25,
   /** A hole in the data longer than this restarts the fusion from the accelerometer. */
   maxBridgeS: 0.5,
+  /** Gyro scale self-calibration: a pose is poseS of turning slower than poseDps about the axis with |a|
+   * within poseAccMs2 of g (a hold or a pause: no tangential or centripetal acceleration, so the
+   * accelerometer's angle is true). Between two poses at most poseMaxDtS and at least poseMinDeg apart, the
+   * accelerometer's angle change over the gyro's is one sample of the gyro's scale about the axis; the
+   * median of the last scaleOf samples, once there are scaleMinPairs (one odd pose is outvoted), rescales
+   * the gyro about the axis (within scaleLimit), less scaleDeadband: the accelerometer is a reference only
+   * to within its own sensitivity and offset errors (1–2 % of an angle change for a consumer MEMS part), so
+   * a smaller disagreement is no evidence against the gyro. */
+  poseS: 0.15,
+  /** The first poseSettleS of a pose run are not used: the movement's last decelerating samples are slow
+   * but still carry the segment's tangential acceleration (several degrees on the accelerometer). */
+  poseSettleS: 0.1,
+  poseDps: 2,
+  poseAccMs2: 0.3,
+  /** Per sample, a pose run continues while slower than poseGateDps and |a| within poseGateMs2 of g (loose:
+   * noise and tremor must not break a hold apart; the run's means decide). */
+  poseGateDps: 6,
+  poseGateMs2: 1,
+  poseMaxDtS: 8,
+  poseMinDeg: 20,
+  scaleMinPairs: 4,
+  scaleDeadband: 0.02,
+  scaleOf: 15,
+  /** One pose pair's ratio outside 1 ± this is not a scale error (a pose was not really still). */
+  poseRatioTol: 0.2,
+  scaleLimit: 0.15,
 } as const;
 
 const STILL_ACC_DIR_COS = Math.cos(TUNING.stillAccDirRad);
 const INV_STILL_EMA_TAU = 1 / TUNING.stillEmaTauS;
 const INV_STILL_DEV_TAU = 1 / TUNING.stillDevTauS;
+const INV_TREMOR_TAU = 1 / TUNING.stillTremorTauS;
 const INV_FUSION_TAU = 1 / TUNING.fusionTauS;
 const INV_ACC_TRUST_ROT = 1 / TUNING.accTrustRotDps;
 const ACC_TRUST_SLOPE = 1 / (TUNING.accTrustNoneMs2 - TUNING.accTrustFullMs2);
 const MOTION_DPS2 = TUNING.motionDps * TUNING.motionDps;
+const STILL_TREND_DPS2 = TUNING.stillTrendDps * TUNING.stillTrendDps;
+const POSE_GATE_DPS2 = TUNING.poseGateDps * TUNING.poseGateDps;
+const BIAS_CONSISTENT_DPS2 = TUNING.biasConsistentDps * TUNING.biasConsistentDps;
+/** Gyro mean (bias removed) allowed in a still run, dps: generous, the trend and accelerometer tests decide. */
+const STILL_GYRO_MAX_DPS2 = 4 * TUNING.stillGyroMaxDps * TUNING.stillGyroMaxDps;
 
 /** Internal per-sample record layout of the pending buffer. */
 const PEND_STRIDE = 8; // t, ax, ay, az, gx, gy, gz, flags
@@ -105,6 +148,10 @@ class Inclination implements InclinationEstimator {
   private gmx = 0;
   private gmy = 0;
   private gmz = 0;
+  /** Gyro low-passed against tremor (stillness variance). */
+  private glx = 0;
+  private gly = 0;
+  private glz = 0;
   private gDev2 = 1e9;
   private stillRunS = 0;
   private srx = 0;
@@ -115,6 +162,11 @@ class Inclination implements InclinationEstimator {
   private amz = 0;
   private aMeanSet = false;
   private stillRefSet = false;
+  /** Gyro mean at the start of the current still run (trend test). */
+  private trendSet = false;
+  private tgx = 0;
+  private tgy = 0;
+  private tgz = 0;
   private gRefMs2 = STANDARD_GRAVITY_MS2;
   private lastStatT = Number.NaN;
   private lastAx = 0;
@@ -142,6 +194,8 @@ class Inclination implements InclinationEstimator {
   private hasPlane = false;
   private provisional = false;
   private provisionalFromMotion = false;
+  /** The plane is a guess (any horizontal axis, no motion seen): the measured one replaces it at once. */
+  private guessedPlane = false;
   private readonly n = new Float64Array(3);
   private readonly e1 = new Float64Array(3);
   private readonly e2 = new Float64Array(3);
@@ -168,6 +222,25 @@ class Inclination implements InclinationEstimator {
   private readonly queuedAxis = new Float64Array(3);
   private axisQueued = false;
   private readonly quietAcc = new Float64Array(3);
+
+  // Gyro scale self-calibration (see TUNING.pose*): integral of the gyro about the axis, the pose under way
+  // (sums for its means), the last pose, the least-squares sums and the scale applied to the gyro.
+  private gyroInt = 0;
+  private gyroScale = 1;
+  private poseRunS = 0;
+  private poseN = 0;
+  private poseSx = 0;
+  private poseSy = 0;
+  private poseSz = 0;
+  private poseSg = 0;
+  private poseSw = 0;
+  private poseTaken = false;
+  private poseValid = false;
+  private posePhi = 0;
+  private poseGyro = 0;
+  private poseT = 0;
+  private readonly scaleRatios: number[] = [];
+  private readonly scaleScratch: number[] = [];
 
   constructor(readonly opts: InclinationOptions) {}
 
@@ -253,13 +326,20 @@ class Inclination implements InclinationEstimator {
     const T_minInPlaneGravityFrac = TUNING.minInPlaneGravityFrac;
     const T_stillDevTauS = TUNING.stillDevTauS;
     const T_stillEmaTauS = TUNING.stillEmaTauS;
+    const T_stillTremorTauS = TUNING.stillTremorTauS;
     const T_stillGyroDev2 = TUNING.stillGyroDev2;
-    const T_stillGyroMaxDps = TUNING.stillGyroMaxDps;
     const T_stillMinS = TUNING.stillMinS;
+    const T_stillLongS = TUNING.stillLongS;
+    const T_poseSettleS = TUNING.poseSettleS;
+    const T_poseEndS = TUNING.poseSettleS + TUNING.poseS;
+    const T_poseGateMs2 = TUNING.poseGateMs2;
     let lastT = this.lastT;
     let gmx = this.gmx;
     let gmy = this.gmy;
     let gmz = this.gmz;
+    let glx = this.glx;
+    let gly = this.gly;
+    let glz = this.glz;
     let gDev2 = this.gDev2;
     let amx = this.amx;
     let amy = this.amy;
@@ -271,6 +351,10 @@ class Inclination implements InclinationEstimator {
     let gRef = this.gRefMs2;
     let stillRunS = this.stillRunS;
     let stillRefSet = this.stillRefSet;
+    let trendSet = this.trendSet;
+    let tgx = this.tgx;
+    let tgy = this.tgy;
+    let tgz = this.tgz;
     let srx = this.srx;
     let sry = this.sry;
     let srz = this.srz;
@@ -283,6 +367,17 @@ class Inclination implements InclinationEstimator {
     let blkMotionS = this.blkMotionS;
     let angle = this.angleDeg;
     let lastWn = this.lastWn;
+    let gyroInt = this.gyroInt;
+    const gyroScale = this.gyroScale;
+    let poseRunS = this.poseRunS;
+    let poseN = this.poseN;
+    let poseSx = this.poseSx;
+    let poseSy = this.poseSy;
+    let poseSz = this.poseSz;
+    let poseSg = this.poseSg;
+    let poseSw = this.poseSw;
+    let poseTaken = this.poseTaken;
+    let poseDue = false;
     const nx = this.nx;
     const ny = this.ny;
     const nz = this.nz;
@@ -315,9 +410,13 @@ class Inclination implements InclinationEstimator {
       const an = Math.sqrt(ax * ax + ay * ay + az * az);
       // --- statistics (updateStatistics) ---
       const k = dt >= T_stillEmaTauS ? 1 : dt * INV_STILL_EMA_TAU;
-      const dx = gx - gmx;
-      const dy = gy - gmy;
-      const dz = gz - gmz;
+      const kl = dt >= T_stillTremorTauS ? 1 : dt * INV_TREMOR_TAU;
+      glx += kl * (gx - glx);
+      gly += kl * (gy - gly);
+      glz += kl * (gz - glz);
+      const dx = glx - gmx;
+      const dy = gly - gmy;
+      const dz = glz - gmz;
       gmx = gmx + k * dx;
       gmy = gmy + k * dy;
       gmz = gmz + k * dz;
@@ -327,8 +426,8 @@ class Inclination implements InclinationEstimator {
       const mx = gmx - bx;
       const my = gmy - by;
       const mz = gmz - bz;
-      const maxDps = biasKnown ? T_stillGyroMaxDps : 2 * T_stillGyroMaxDps;
-      let still = gDev2 < T_stillGyroDev2 && mx * mx + my * my + mz * mz < maxDps * maxDps;
+      const m2 = mx * mx + my * my + mz * mz;
+      let still = gDev2 < T_stillGyroDev2 && m2 < STILL_GYRO_MAX_DPS2;
       amx += k * (ax - amx);
       amy += k * (ay - amy);
       amz += k * (az - amz);
@@ -344,12 +443,25 @@ class Inclination implements InclinationEstimator {
           still = false;
         }
       }
+      if (still) {
+        if (!trendSet) {
+          tgx = gmx;
+          tgy = gmy;
+          tgz = gmz;
+          trendSet = true;
+        } else {
+          const ux = gmx - tgx;
+          const uy = gmy - tgy;
+          const uz = gmz - tgz;
+          if (ux * ux + uy * uy + uz * uz > STILL_TREND_DPS2) still = false;
+        }
+      }
       const wx = gx - bx;
       const wy = gy - by;
       const wz = gz - bz;
       if (still) {
         stillRunS += dt;
-        if (stillRunS >= T_stillMinS) {
+        if (stillRunS >= (biasKnown && m2 > BIAS_CONSISTENT_DPS2 ? T_stillLongS : T_stillMinS)) {
           const kb = biasKnown ? Math.min(1, dt / T_biasTauS) : 1;
           bx = bx + kb * mx;
           by = by + kb * my;
@@ -360,6 +472,7 @@ class Inclination implements InclinationEstimator {
       } else {
         stillRunS = 0;
         stillRefSet = false;
+        trendSet = false;
       }
       if (wx * wx + wy * wy + wz * wz > MOTION_DPS2) {
         b0 += wx * wx * dt;
@@ -382,7 +495,9 @@ class Inclination implements InclinationEstimator {
             : (T_accTrustNoneMs2 - dyn) * ACC_TRUST_SLOPE;
       const q = wn * INV_ACC_TRUST_ROT;
       weight /= 1 + q * q;
-      let pred = angle + 0.5 * (wn + lastWn) * dt;
+      const inc = 0.5 * (wn + lastWn) * dt;
+      gyroInt += inc;
+      let pred = angle + inc * gyroScale;
       lastWn = wn;
       if (weight > 0 && weight * dt * INV_FUSION_TAU > 1e-6) {
         const c = ax * e1x + ay * e1y + az * e1z;
@@ -398,6 +513,33 @@ class Inclination implements InclinationEstimator {
       outT[j] = t;
       outA[j] = angle;
       j++;
+      // --- pose for the gyro scale (poseStep) ---
+      if (wn * wn < POSE_GATE_DPS2 && dyn < T_poseGateMs2 && biasKnown) {
+        poseRunS += dt;
+        if (poseRunS > T_poseSettleS) {
+          poseN++;
+          poseSx += ax;
+          poseSy += ay;
+          poseSz += az;
+          poseSg += gyroInt;
+          poseSw += wn;
+        }
+        if (!poseTaken && poseRunS >= T_poseEndS) {
+          // Handled below, out of the loop (a few times per rep).
+          poseDue = true;
+          i++;
+          break;
+        }
+      } else if (poseRunS > 0) {
+        poseRunS = 0;
+        poseN = 0;
+        poseSx = 0;
+        poseSy = 0;
+        poseSz = 0;
+        poseSg = 0;
+        poseSw = 0;
+        poseTaken = false;
+      }
     }
     if (i > i0) {
       this.lastAx = acc[3 * (i - 1)]!;
@@ -411,6 +553,9 @@ class Inclination implements InclinationEstimator {
     this.gmx = gmx;
     this.gmy = gmy;
     this.gmz = gmz;
+    this.glx = glx;
+    this.gly = gly;
+    this.glz = glz;
     this.gDev2 = gDev2;
     this.amx = amx;
     this.amy = amy;
@@ -422,6 +567,10 @@ class Inclination implements InclinationEstimator {
     this.gRefMs2 = gRef;
     this.stillRunS = stillRunS;
     this.stillRefSet = stillRefSet;
+    this.trendSet = trendSet;
+    this.tgx = tgx;
+    this.tgy = tgy;
+    this.tgz = tgz;
     this.srx = srx;
     this.sry = sry;
     this.srz = srz;
@@ -434,8 +583,96 @@ class Inclination implements InclinationEstimator {
     this.blkMotionS = blkMotionS;
     this.angleDeg = angle;
     this.lastWn = lastWn;
+    this.gyroInt = gyroInt;
+    this.poseRunS = poseRunS;
+    this.poseN = poseN;
+    this.poseSx = poseSx;
+    this.poseSy = poseSy;
+    this.poseSz = poseSz;
+    this.poseSg = poseSg;
+    this.poseSw = poseSw;
+    this.poseTaken = poseTaken;
     this.out.count = j;
+    if (poseDue) this.capturePose(lastT);
     return i;
+  }
+
+  /**
+   * One sample of the pose detector (fused, regular step, both sensors): see TUNING.pose*.
+   */
+  private poseStep(t: number, ax: number, ay: number, az: number, an: number, wn: number, dt: number): void {
+    const dyn = an > this.gRefMs2 ? an - this.gRefMs2 : this.gRefMs2 - an;
+    if (wn * wn < POSE_GATE_DPS2 && dyn < TUNING.poseGateMs2 && this.biasKnown) {
+      this.poseRunS += dt;
+      if (this.poseRunS > TUNING.poseSettleS) {
+        this.poseN++;
+        this.poseSx += ax;
+        this.poseSy += ay;
+        this.poseSz += az;
+        this.poseSg += this.gyroInt;
+        this.poseSw += wn;
+      }
+      if (!this.poseTaken && this.poseRunS >= TUNING.poseSettleS + TUNING.poseS) this.capturePose(t);
+    } else if (this.poseRunS > 0) this.endPoseRun();
+  }
+
+  private endPoseRun(): void {
+    this.poseRunS = 0;
+    this.poseN = 0;
+    this.poseSx = 0;
+    this.poseSy = 0;
+    this.poseSz = 0;
+    this.poseSg = 0;
+    this.poseSw = 0;
+    this.poseTaken = false;
+  }
+
+  /**
+   * A still pose (see TUNING.pose*): the accelerometer's angle in the plane (low-passed) and the gyro
+   * integral; with the previous pose it gives one sample of the gyro's scale about the axis.
+   */
+  private capturePose(t: number): void {
+    this.poseTaken = true;
+    const n = this.poseN;
+    if (n === 0) return;
+    const amx = this.poseSx / n;
+    const amy = this.poseSy / n;
+    const amz = this.poseSz / n;
+    const gyroAtPose = this.poseSg / n;
+    const meanWn = this.poseSw / n;
+    const amn = Math.sqrt(amx * amx + amy * amy + amz * amz);
+    const c = amx * this.e1x + amy * this.e1y + amz * this.e1z;
+    const s = amx * this.e2x + amy * this.e2y + amz * this.e2z;
+    const minIn = TUNING.minInPlaneGravityFrac * this.gRefMs2;
+    if (
+      Math.abs(meanWn) > TUNING.poseDps ||
+      Math.abs(amn - this.gRefMs2) > TUNING.poseAccMs2 ||
+      c * c + s * s <= minIn * minIn
+    ) {
+      this.poseValid = false;
+      return;
+    }
+    const phi = -Math.atan2(s, c) * R2D;
+    if (this.poseValid && t - this.poseT <= TUNING.poseMaxDtS) {
+      let dAcc = phi - this.posePhi;
+      if (dAcc > 180 || dAcc < -180) dAcc -= 360 * Math.round(dAcc / 360);
+      const dGyro = gyroAtPose - this.poseGyro;
+      const ratio = dAcc / dGyro;
+      if (Math.abs(dAcc) >= TUNING.poseMinDeg && Math.abs(ratio - 1) <= TUNING.poseRatioTol) {
+        const rs = this.scaleRatios;
+        rs.push(ratio);
+        if (rs.length > TUNING.scaleOf) rs.shift();
+        if (rs.length >= TUNING.scaleMinPairs) {
+          const e = medianOf(rs, this.scaleScratch) - 1;
+          const shrunk = Math.sign(e) * Math.max(0, Math.abs(e) - TUNING.scaleDeadband);
+          this.gyroScale = 1 + Math.max(-TUNING.scaleLimit, Math.min(TUNING.scaleLimit, shrunk));
+        }
+      }
+    }
+    this.posePhi = phi;
+    this.poseGyro = gyroAtPose;
+    this.poseT = t;
+    this.poseValid = true;
   }
 
   /**
@@ -446,6 +683,9 @@ class Inclination implements InclinationEstimator {
   reset(): void {
     this.stillRunS = 0;
     this.stillRefSet = false;
+    this.trendSet = false;
+    this.endPoseRun();
+    this.poseValid = false;
     this.gDev2 = 1e9;
     this.aMeanSet = false;
   }
@@ -478,18 +718,31 @@ class Inclination implements InclinationEstimator {
       dt = 0;
       this.stillRunS = 0;
       this.stillRefSet = false;
+      this.trendSet = false;
+      this.endPoseRun();
+      this.poseValid = false;
       this.gmx = gx;
       this.gmy = gy;
       this.gmz = gz;
+      this.glx = gx;
+      this.gly = gy;
+      this.glz = gz;
       this.gDev2 = 1e9;
       this.aMeanSet = false;
       return;
     }
     // Stillness detector: short EMA of the gyro and of its squared deviation.
     const k = dt >= TUNING.stillEmaTauS ? 1 : dt * INV_STILL_EMA_TAU;
-    const dx = gx - this.gmx;
-    const dy = gy - this.gmy;
-    const dz = gz - this.gmz;
+    const kl = dt >= TUNING.stillTremorTauS ? 1 : dt * INV_TREMOR_TAU;
+    const glx = this.glx + kl * (gx - this.glx);
+    const gly = this.gly + kl * (gy - this.gly);
+    const glz = this.glz + kl * (gz - this.glz);
+    this.glx = glx;
+    this.gly = gly;
+    this.glz = glz;
+    const dx = glx - this.gmx;
+    const dy = gly - this.gmy;
+    const dz = glz - this.gmz;
     const gmx = this.gmx + k * dx;
     const gmy = this.gmy + k * dy;
     const gmz = this.gmz + k * dz;
@@ -506,8 +759,8 @@ class Inclination implements InclinationEstimator {
     const mx = gmx - bx;
     const my = gmy - by;
     const mz = gmz - bz;
-    const maxDps = this.biasKnown ? TUNING.stillGyroMaxDps : 2 * TUNING.stillGyroMaxDps;
-    let still = gDev2 < TUNING.stillGyroDev2 && mx * mx + my * my + mz * mz < maxDps * maxDps;
+    const m2 = mx * mx + my * my + mz * mz;
+    let still = gDev2 < TUNING.stillGyroDev2 && m2 < STILL_GYRO_MAX_DPS2;
     if (accOk) {
       // Low-passed accelerometer: its direction must hold still too (a slow, steady rotation fools the gyro test).
       if (!this.aMeanSet) {
@@ -537,8 +790,22 @@ class Inclination implements InclinationEstimator {
       }
     }
     if (still) {
+      if (!this.trendSet) {
+        this.tgx = gmx;
+        this.tgy = gmy;
+        this.tgz = gmz;
+        this.trendSet = true;
+      } else {
+        const ux = gmx - this.tgx;
+        const uy = gmy - this.tgy;
+        const uz = gmz - this.tgz;
+        if (ux * ux + uy * uy + uz * uz > STILL_TREND_DPS2) still = false;
+      }
+    }
+    if (still) {
       this.stillRunS += dt;
-      if (this.stillRunS >= TUNING.stillMinS) {
+      const needS = this.biasKnown && m2 > BIAS_CONSISTENT_DPS2 ? TUNING.stillLongS : TUNING.stillMinS;
+      if (this.stillRunS >= needS) {
         const kb = this.biasKnown ? Math.min(1, dt / TUNING.biasTauS) : 1;
         this.bx = bx + kb * mx;
         this.by = by + kb * my;
@@ -549,6 +816,7 @@ class Inclination implements InclinationEstimator {
     } else {
       this.stillRunS = 0;
       this.stillRefSet = false;
+      this.trendSet = false;
     }
     const wx = gx - bx;
     const wy = gy - by;
@@ -630,6 +898,9 @@ class Inclination implements InclinationEstimator {
         if (this.switchCandidateSinceMotionS < 0) this.switchCandidateSinceMotionS = this.motionS;
         else if (this.motionS - this.switchCandidateSinceMotionS >= TUNING.axisSwitchPersistS) {
           this.mLong.set(this.mShort);
+          // Another axis (re-strap, other movement): per-axis scale errors make it another scale.
+          this.scaleRatios.length = 0;
+          this.gyroScale = 1;
           this.switchCandidateSinceMotionS = -1;
           this.queuePlane(this.cand);
           return;
@@ -668,6 +939,7 @@ class Inclination implements InclinationEstimator {
     const axis = new Float64Array(3);
     if (!this.principal(this.mLong, TUNING.axisMinEnergyProvisional)) {
       perpendicularTo(g, axis);
+      this.guessedPlane = true;
     } else {
       axis.set(this.cand);
       this.provisionalFromMotion = true;
@@ -714,6 +986,7 @@ class Inclination implements InclinationEstimator {
       this.offsetDeg = -this.offsetDeg;
       this.angleDeg = -this.angleDeg;
       this.lastWn = -this.lastWn;
+      this.poseValid = false;
     }
   }
 
@@ -733,6 +1006,7 @@ class Inclination implements InclinationEstimator {
   }
 
   private setBasis(gravity: Float64Array | null): void {
+    this.poseValid = false; // poses are angles in the old plane
     const n = this.n;
     const e1 = this.e1;
     if (gravity !== null) {
@@ -888,6 +1162,8 @@ class Inclination implements InclinationEstimator {
       else weight = 0;
     } else weight = 0;
     if (!this.fused || !stepOk) {
+      this.poseValid = false; // the gyro integral does not cover the hole
+      if (this.poseRunS > 0) this.endPoseRun();
       this.lastWn = wn;
       if (weight > 0) {
         this.angleDeg = measDeg;
@@ -900,7 +1176,9 @@ class Inclination implements InclinationEstimator {
       let pred = this.angleDeg;
       if (hasGyro) {
         // Trapezoidal integration: exact for piecewise-linear rates, matters at 25 Hz.
-        pred += 0.5 * (wn + this.lastWn) * dt;
+        const inc = 0.5 * (wn + this.lastWn) * dt;
+        this.gyroInt += inc;
+        pred += inc * this.gyroScale;
         this.lastWn = wn;
       }
       if (weight > 0) {
@@ -910,8 +1188,18 @@ class Inclination implements InclinationEstimator {
         pred += k * diff;
       }
       this.angleDeg = pred;
+      if (hasGyro && hasAcc) this.poseStep(t, ax, ay, az, an, wn, dt);
+      else if (this.poseRunS > 0) this.endPoseRun();
     }
-    if (this.axisQueued && hasAcc && this.stillRunS >= TUNING.quietS) {
+    // A queued axis waits for a quiet moment (the accelerometer angle in the new plane keeps the output
+    // continuous); a guessed plane's output means nothing, so the measured one replaces it at once.
+    if (
+      this.axisQueued &&
+      hasAcc &&
+      (this.stillRunS >= TUNING.quietS ||
+        (this.guessedPlane && Math.abs(an - this.gRefMs2) <= TUNING.accTrustFullMs2))
+    ) {
+      this.guessedPlane = false;
       this.quietAcc[0] = ax;
       this.quietAcc[1] = ay;
       this.quietAcc[2] = az;
@@ -936,6 +1224,15 @@ class Inclination implements InclinationEstimator {
     this.e2y = this.e2[1]!;
     this.e2z = this.e2[2]!;
   }
+}
+
+/** Median of xs (sorted into scratch; xs is left as it is). */
+function medianOf(xs: readonly number[], scratch: number[]): number {
+  scratch.length = 0;
+  for (const x of xs) scratch.push(x);
+  scratch.sort((a, b) => a - b);
+  const m = scratch.length >> 1;
+  return scratch.length % 2 === 1 ? scratch[m]! : 0.5 * (scratch[m - 1]! + scratch[m]!);
 }
 
 function dot(a: Float64Array, b: Float64Array): number {

@@ -155,6 +155,102 @@ describe('createRepDetector', () => {
     expect(det2.finish()).toHaveLength(1);
   });
 
+  it('does not let a sway before the first rep decide which way the set goes', () => {
+    // The hip sways back 5° before a set of 20° reps: held back as a possible first rep, it must not make
+    // the set negative (every later rep would then be measured from its top).
+    const sway = knots([
+      [1.5, 0],
+      [2.3, -5],
+      [3.1, 0],
+    ]);
+    const reps = curl(6, 20, 4.5, 5);
+    const p = repProfile(reps, 0);
+    const found = run((t) => p(t) + (t < 3.5 ? sway(t) : 0), 34);
+    expect(found).toHaveLength(6);
+    found.forEach((r, k) => {
+      expect(r.peakDeg!).toBeGreaterThan(15);
+      expect(Math.abs(r.startS - reps[k]!.startS)).toBeLessThan(0.3);
+    });
+  });
+
+  it("counts only reps that reach half the set's typical range", () => {
+    const reps = curl(5, 60);
+    const p = repProfile(reps, 0);
+    // A 27° movement (45 % of the set's range) between reps 3 and 4: a partial move, not a rep.
+    const partial = knots([
+      [12.8, 0],
+      [13.3, 27],
+      [13.9, 27],
+      [14.6, 0],
+    ]);
+    const found = run((t) => p(t) + (t > 12.7 && t < 14.7 ? partial(t) : 0), 28);
+    expect(found).toHaveLength(5);
+  });
+
+  it("does not count a fidget alone in an unmarked rest, but counts a small rep in the set's rhythm", () => {
+    // Two groups of 40° reps with a 20 s rest nobody marked; in it a 21° movement (0.55 of the range).
+    const reps = [...curl(4, 40, 4.5, 2), ...curl(4, 40, 4.5, 40)];
+    const p = repProfile(reps, 0);
+    const fidget = knots([
+      [27, 0],
+      [27.8, 21],
+      [28.4, 21],
+      [29.4, 0],
+    ]);
+    const found = run((t) => p(t) + (t > 26.9 && t < 29.5 ? fidget(t) : 0), 60);
+    expect(found).toHaveLength(8);
+    // The same movement right after the set's last rep, in its rhythm: a (partial) rep.
+    const partial = knots([
+      [20, 0],
+      [20.8, 21],
+      [21.4, 21],
+      [22.4, 0],
+    ]);
+    const withPartial = run((t) => p(t) + (t > 19.9 && t < 22.5 ? partial(t) : 0), 60);
+    expect(withPartial).toHaveLength(9);
+  });
+
+  it('starts a rep where the segment left its latest rest, not at an earlier, lower rest level', () => {
+    // Between two groups of reps (no mark for the rest) the leg settles 4° higher at 17–18 s
+    // (repositioning); the next rep starts from there at 26 s.
+    const shift = knots([
+      [17, 0],
+      [18, 4],
+    ]);
+    const reps = [...curl(3, 40, 4.5, 2), ...curl(2, 40, 4.5, 26)];
+    const p = repProfile(reps, 0);
+    const found = run((t) => shift(t) + p(t), 40);
+    expect(found).toHaveLength(5);
+    expect(found[3]!.startS).toBeGreaterThan(25.6);
+    expect(Math.abs(found[3]!.romDeg! - reps[3]!.romDeg)).toBeLessThan(1);
+  });
+
+  it('after a hole in the data, finds the reps after it even if the angle reference moved', () => {
+    // Reps; 2.5 s without data; then the same reps seen 40° higher (an axis along gravity: only the
+    // gyro sees the angle and it saw nothing during the hole).
+    const reps = curl(8, 50, 4.5, 2);
+    const p = repProfile(reps, 0);
+    const s = angleSeries((t) => p(t) + (t > 20 ? 40 : 0), 100, 40, 0.1, 9);
+    const keep: number[] = [];
+    for (let i = 0; i < s.count; i++) if (s.tS[i]! < 18 || s.tS[i]! > 20.5) keep.push(i);
+    const gapped = {
+      count: keep.length,
+      tS: Float64Array.from(keep, (i) => s.tS[i]!),
+      angleDeg: Float64Array.from(keep, (i) => s.angleDeg[i]!),
+    };
+    const found = detectAll(createRepDetector({ activity: 'prone-hamstring-curl' }), gapped, 10);
+    // Rep 4 (15.5–18.7 s) was cut by the hole: it is finalised or dropped; every other rep is found once.
+    const whole = reps.filter((r) => r.startS + r.upS + r.holdS + r.downS < 18 || r.startS > 20.5);
+    for (const r of whole) {
+      const match = found.filter((f) => Math.abs(f.startS - r.startS) < 0.4);
+      expect(match, `rep at ${r.startS}`).toHaveLength(1);
+      expect(Math.abs(match[0]!.romDeg! - r.romDeg)).toBeLessThan(1.5);
+    }
+    expect(found.length).toBeLessThanOrEqual(whole.length + 1);
+    // No rep is measured across the hole.
+    for (const f of found) expect(f.startS < 18 && f.endS > 20.5).toBe(false);
+  });
+
   it('ignores small movements once the set has a typical range', () => {
     const reps = curl(4, 80);
     const p = repProfile(reps, 0);

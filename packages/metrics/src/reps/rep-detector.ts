@@ -17,8 +17,8 @@ import { computeBreakDeg } from './nordic-break.js';
 export const REP_TUNING = {
   /** Smallest ROM that can count as a deliberate rep, degrees (fidgets are smaller). */
   floorDeg: 4,
-  /** An excursion must reach this fraction of the typical ROM to count. */
-  countFracOfTypical: 0.4,
+  /** An excursion must reach this fraction of the typical ROM to count (less is a partial move or a fidget). */
+  countFracOfTypical: 0.5,
   /** An excursion starts at this fraction of the typical ROM (hysteresis: lower than the count fraction). */
   onFracOfTypical: 0.3,
   /** Absolute start threshold as a fraction of floorDeg (before the typical ROM is known). */
@@ -31,6 +31,10 @@ export const REP_TUNING = {
   /** The rest position follows the segment while it is slower than this. */
   restTrackDps: 6,
   restTrackTauS: 1.5,
+  /** Once the set's direction is known, a segment settled beyond the rest level on the far side of the reps
+   * moves the rest level there faster: the rest position is the low end of the movement (after a hole the
+   * rest level may have been picked up mid-rep), s. */
+  restDropTauS: 0.3,
   /** Rep start/end: the latest/earliest sample within max(edgeMinDeg, edgeFrac·excursion) of the lowest
    * level next to the excursion; the search stops at a rise of max(edgeStopMinDeg, edgeStopFrac·excursion). */
   edgeMinDeg: 0.3,
@@ -59,6 +63,18 @@ export const REP_TUNING = {
   provisionalDeg: 15,
   /** Typical ROM: median over this many recent counted reps. */
   typicalOf: 5,
+  /** A hole in the data longer than this (the inclination restarts from the accelerometer): speeds restart,
+   * a returning rep is finalised, and no edge search reaches back across it, s. */
+  maxHoleS: 0.5,
+  /** Rep start: the segment left its rest level at most this long before crossing the start threshold
+   * (or 1.5 × the typical concentric time when longer), s: the edge search never reaches into an earlier rest. */
+  startSearchS: 3,
+  /** A rep smaller than isolatedFrac × the typical ROM with no other rep within max(isolationMinS,
+   * isolationPauses × the set's median pause between reps) before and after it is a fidget in a rest
+   * nobody marked, not a rep; it is decided when the next rep comes (or dropped at the set's end). */
+  isolatedFrac: 0.6,
+  isolationMinS: 4,
+  isolationPauses: 3,
 } as const;
 
 /** Returned when a push completes no rep: shared, so the hot path allocates nothing. */
@@ -109,7 +125,17 @@ class RepMachine implements RepDetector {
   private readonly events: RepEvent[] = [];
   private speed = new Float64Array(1024);
   /** A small first rep waiting for the next one to tell whether it was a fidget. */
-  private held: { rep: RepEvent; romDeg: number; sign: number } | null = null;
+  private held: { rep: RepEvent; romDeg: number; sign: number; refDeg: number } | null = null;
+  /** A hole happened since the last completed rep (see hole()). */
+  private afterHole = false;
+  /** A small rep far from the last one, waiting to see whether the set goes on right after it. */
+  private isolated: { rep: RepEvent; romDeg: number; sign: number; refDeg: number } | null = null;
+  private lastRepEndS = Number.NEGATIVE_INFINITY;
+  private readonly recentPausesS: number[] = [];
+  /** The current rep came back by most of the typical ROM but not to the old rest level (see hole()). */
+  private rebasedReturn = false;
+  /** Median concentric time of the recent counted reps, s (bounds the start-edge search). */
+  private readonly recentConcentricS: number[] = [];
 
   constructor(readonly activity: Activity) {
     this.isNordic = activity === 'nordic-curl';
@@ -159,12 +185,13 @@ class RepMachine implements RepDetector {
     let minIdx = this.minIdx;
     let settledS = this.settledS;
     const riseToNext = Math.max(on * 0.5, 0.15 * peakExc);
+    const rebase = this.afterHole ? (1 - REP_TUNING.returnFrac) * this.typicalDeg : 0;
     let i = i0;
     for (; i < count; i++) {
       const t = tS[i]!;
       const a = aD[i]!;
       const dt = t - lastT;
-      if (!(dt > 0 && dt < 1) || !Number.isFinite(a) || bufN === cap) break;
+      if (!(dt > 0 && dt <= REP_TUNING.maxHoleS) || !Number.isFinite(a) || bufN === cap) break;
       if (phase === Phase.Rest && bufN >= 2048 && bufT[0]! < t - 2 * REP_TUNING.historyS) break;
       const v = (a - lastA) / dt;
       const k = Math.min(1, dt / 0.15);
@@ -198,7 +225,10 @@ class RepMachine implements RepDetector {
       bufA[idx] = a;
       if (phase === Phase.Rest) {
         const d = a - rest;
-        if (sp < REP_TUNING.restTrackDps) rest += (a - rest) * Math.min(1, dt / REP_TUNING.restTrackTauS);
+        if (sp < REP_TUNING.restTrackDps) {
+          const tau = dir * d < 0 ? REP_TUNING.restDropTauS : REP_TUNING.restTrackTauS;
+          rest += (a - rest) * Math.min(1, dt / tau);
+        }
         const exc = dir === 0 ? Math.abs(d) : dir * d;
         if (exc >= on) {
           phase = Phase.Away;
@@ -210,7 +240,8 @@ class RepMachine implements RepDetector {
       } else {
         const e = this.sign * (a - rest);
         if (e > peakExc) peakExc = e;
-        if (e <= REP_TUNING.returnFrac * peakExc) {
+        if (e <= REP_TUNING.returnFrac * peakExc || (rebase > 0 && peakExc - e >= rebase)) {
+          this.rebasedReturn = e > REP_TUNING.returnFrac * peakExc;
           phase = Phase.Returning;
           minExc = e;
           minIdx = idx;
@@ -242,6 +273,8 @@ class RepMachine implements RepDetector {
     if (this.events.length !== 0) this.events.length = 0;
     if (this.phase === Phase.Returning) this.finalize(this.minIdx);
     this.phase = Phase.Rest;
+    // A small rep far from the others at the end of the set: a fidget (see isolatedFrac).
+    this.isolated = null;
     // A small first rep that no other rep followed: the set's only rep.
     const held = this.held;
     if (held !== null) {
@@ -289,7 +322,8 @@ class RepMachine implements RepDetector {
 
   private step(t: number, a: number): void {
     const dt = t - this.lastT;
-    if (dt > 0 && dt < 1) {
+    if (dt > REP_TUNING.maxHoleS && this.hasRest) this.hole();
+    if (dt > 0 && dt <= REP_TUNING.maxHoleS) {
       const v = (a - this.lastA) / dt;
       const k = Math.min(1, dt / 0.15);
       this.speedDps += k * (v - this.speedDps);
@@ -307,8 +341,9 @@ class RepMachine implements RepDetector {
     switch (this.phase) {
       case Phase.Rest: {
         const d = a - this.restDeg;
-        if (speed < REP_TUNING.restTrackDps && dt > 0 && dt < 1) {
-          this.restDeg += (a - this.restDeg) * Math.min(1, dt / REP_TUNING.restTrackTauS);
+        if (speed < REP_TUNING.restTrackDps && dt > 0 && dt <= REP_TUNING.maxHoleS) {
+          const tau = this.dir * d < 0 ? REP_TUNING.restDropTauS : REP_TUNING.restTrackTauS;
+          this.restDeg += (a - this.restDeg) * Math.min(1, dt / tau);
         }
         const on = this.onThreshold();
         const exc = this.dir === 0 ? Math.abs(d) : this.dir * d;
@@ -326,7 +361,9 @@ class RepMachine implements RepDetector {
       case Phase.Away: {
         const e = this.sign * (a - this.restDeg);
         if (e > this.peakExc) this.peakExc = e;
-        if (e <= REP_TUNING.returnFrac * this.peakExc) {
+        const rebase = this.afterHole ? (1 - REP_TUNING.returnFrac) * this.typicalDeg : 0;
+        if (e <= REP_TUNING.returnFrac * this.peakExc || (rebase > 0 && this.peakExc - e >= rebase)) {
+          this.rebasedReturn = e > REP_TUNING.returnFrac * this.peakExc;
           this.phase = Phase.Returning;
           this.minExc = e;
           this.minIdx = idx;
@@ -345,7 +382,8 @@ class RepMachine implements RepDetector {
           this.minExc = e;
           this.minIdx = idx;
         }
-        this.settledS = speed < REP_TUNING.settleDps ? this.settledS + (dt > 0 && dt < 1 ? dt : 0) : 0;
+        this.settledS =
+          speed < REP_TUNING.settleDps ? this.settledS + (dt > 0 && dt <= REP_TUNING.maxHoleS ? dt : 0) : 0;
         const rise = e - this.minExc;
         const nextStarted = rise >= Math.max(this.onThreshold() * 0.5, 0.15 * this.peakExc);
         if (this.settledS >= REP_TUNING.settleS || nextStarted || t - this.returnT > REP_TUNING.maxReturnS) {
@@ -373,6 +411,31 @@ class RepMachine implements RepDetector {
     }
   }
 
+  /**
+   * A hole in the data (disconnect, long loss). The angle keeps its reference across it (the inclination
+   * restarts from gravity in the same plane), so the rest level stays and an excursion under way goes on:
+   * if the segment is back after the hole, the rep happened (its return was missed). A rep on its way back
+   * is complete: it is finalised with what came before the hole. At rest, the history before the hole is
+   * dropped, so that no edge search reaches across it.
+   */
+  private hole(): void {
+    // Until the next rep completes, a return by most of the typical ROM completes the rep even if it does
+    // not come back to the old rest level: where the movement axis is along gravity, only the gyro sees the
+    // angle and its reference did not survive the hole (the rest level is then re-based on the rep's end).
+    this.afterHole = true;
+    this.speedDps = 0;
+    this.settledS = 0;
+    if (this.phase === Phase.Returning) {
+      this.finalize(this.minIdx);
+      this.phase = Phase.Rest;
+      this.restDeg = this.bufA[this.minIdx]!;
+    }
+    if (this.phase === Phase.Rest) {
+      this.bufN = 0;
+      this.crossIdx = 0;
+    }
+  }
+
   /** Removes buffered samples before index k (keeps the valley as the next rep's history). */
   private dropBefore(k: number): void {
     if (k <= 0) return;
@@ -384,6 +447,7 @@ class RepMachine implements RepDetector {
   }
 
   private finalize(lastIdx: number): void {
+    this.afterHole = false;
     const T = this.bufT;
     const A = this.bufA;
     const s = this.sign;
@@ -405,7 +469,17 @@ class RepMachine implements RepDetector {
     const near = Math.max(REP_TUNING.edgeMinDeg, REP_TUNING.edgeFrac * peakExc);
     let m = Number.POSITIVE_INFINITY;
     let stopIdx = 0;
-    for (let i = this.crossIdx; i >= 0; i--) {
+    const leadS = Math.max(REP_TUNING.startSearchS, 1.5 * median(this.recentConcentricS));
+    // A rep re-based after a hole started from wherever the segment was before its peak, not from the
+    // old rest level it crossed.
+    const searchFrom = this.rebasedReturn ? peakIdx : this.crossIdx;
+    this.rebasedReturn = false;
+    const earliestT = T[searchFrom]! - leadS;
+    for (let i = searchFrom; i >= 0; i--) {
+      if (T[i]! < earliestT) {
+        stopIdx = i + 1;
+        break;
+      }
       const e = s * (A[i]! - rest);
       if (e < m) m = e;
       else if (e > m + stop) {
@@ -415,7 +489,7 @@ class RepMachine implements RepDetector {
     }
     const stopBefore = stopIdx;
     let startIdx = stopIdx;
-    for (let i = this.crossIdx; i >= stopIdx; i--) {
+    for (let i = searchFrom; i >= stopIdx; i--) {
       if (s * (A[i]! - rest) <= m + near) {
         startIdx = i;
         break;
@@ -469,9 +543,9 @@ class RepMachine implements RepDetector {
       this.dir = s;
     }
     this.oppositeStreak = 0;
-    if (this.dir === 0) this.dir = s;
-    if (this.setRefDeg === null) this.setRefDeg = A[startIdx]!;
-    const ref = this.setRefDeg;
+    // The set's direction and start position are committed with its first counted rep (not by a small
+    // first excursion held back below: sway or a fidget must not decide which way the set goes).
+    const ref = this.setRefDeg ?? A[startIdx]!;
     // Phases: the hold is the time near the top (within holdNearTopFrac of the ROM from the peak) between
     // the first and the last moment the segment is slower than a small fraction of the rep's peak speed;
     // concentric before it, eccentric after it.
@@ -514,21 +588,58 @@ class RepMachine implements RepDetector {
       peakForceN: null,
     };
     if (this.isNordic) rep.breakDeg = breakDeg;
-    if (this.recentRoms.length === 0 && this.held === null && romDeg < REP_TUNING.provisionalDeg) {
-      // A small first "rep": a fidget or the first of a low-amplitude set? The next rep decides.
-      this.held = { rep, romDeg, sign: s };
-      return;
-    }
     const held = this.held;
+    if (this.recentRoms.length === 0 && romDeg < REP_TUNING.provisionalDeg) {
+      // A small first "rep": a fidget or the first of a low-amplitude set? The next rep decides. Two small
+      // ones the same way and of a similar size are a low-amplitude set; otherwise the later one waits.
+      const similar =
+        held !== null &&
+        held.sign === s &&
+        held.romDeg >= REP_TUNING.countFracOfTypical * romDeg &&
+        romDeg >= REP_TUNING.countFracOfTypical * held.romDeg;
+      if (!similar) {
+        this.held = { rep, romDeg, sign: s, refDeg: ref };
+        return;
+      }
+    }
     if (held !== null) {
       this.held = null;
       if (held.sign === s && held.romDeg >= REP_TUNING.countFracOfTypical * romDeg)
-        this.emit(held.rep, held.romDeg);
+        this.emit(held.rep, held.romDeg, held.sign, held.refDeg);
     }
-    this.emit(rep, romDeg);
+    // In a rest nobody marked: a small movement long after the last rep and long before the next one.
+    const isolationS = Math.max(
+      REP_TUNING.isolationMinS,
+      REP_TUNING.isolationPauses * median(this.recentPausesS),
+    );
+    const pending = this.isolated;
+    if (pending !== null) {
+      this.isolated = null;
+      if (startS - pending.rep.endS <= isolationS)
+        this.emit(pending.rep, pending.romDeg, pending.sign, pending.refDeg);
+    }
+    if (
+      this.typicalDeg > 0 &&
+      romDeg < REP_TUNING.isolatedFrac * this.typicalDeg &&
+      startS - this.lastRepEndS > isolationS
+    ) {
+      this.isolated = { rep, romDeg, sign: s, refDeg: ref };
+      return;
+    }
+    this.emit(rep, romDeg, s, ref);
   }
 
-  private emit(rep: RepEvent, romDeg: number): void {
+  private emit(rep: RepEvent, romDeg: number, sign: number, refDeg: number): void {
+    const pause = rep.startS - this.lastRepEndS;
+    if (pause >= 0 && pause < 60) {
+      this.recentPausesS.push(pause);
+      if (this.recentPausesS.length > REP_TUNING.typicalOf) this.recentPausesS.shift();
+    }
+    this.lastRepEndS = rep.endS;
+    if (this.dir === 0) this.dir = sign;
+    if (this.setRefDeg === null) this.setRefDeg = refDeg;
+    this.recentConcentricS.push(rep.concentricS ?? 0);
+    if (this.recentConcentricS.length > REP_TUNING.typicalOf) this.recentConcentricS.shift();
     this.events.push(rep);
     this.recentRoms.push(romDeg);
     if (this.recentRoms.length > REP_TUNING.typicalOf) this.recentRoms.shift();
@@ -537,6 +648,7 @@ class RepMachine implements RepDetector {
 }
 
 function median(xs: readonly number[]): number {
+  if (xs.length === 0) return 0;
   const s = xs.slice().sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;

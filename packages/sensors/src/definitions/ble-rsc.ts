@@ -81,6 +81,11 @@ export class RscDecoder implements DeviceDecoder {
     // Stateless: every RSC characteristic value stands alone.
   }
 
+  /** Nothing to reuse (no sample arrays): the same fresh result as `decode`. */
+  decodeTransient(characteristic: string, bytes: Uint8Array): DecodeResult {
+    return this.decode(characteristic, bytes);
+  }
+
   decode(characteristic: string, bytes: Uint8Array): DecodeResult {
     switch (normaliseCharacteristic(characteristic)) {
       case RSC_MEASUREMENT:

@@ -3,7 +3,7 @@ import { BATTERY_LEVEL, decodeBatteryLevel } from '../lib/battery-level.js';
 import { float32FromBits, readI16, readI24, readU16, readU32, readU64 } from '../lib/byte-reader.js';
 import { assertConfig, describeValue } from '../lib/config.js';
 import { scanDeltaFrame, unpackDeltaFrame } from '../lib/delta-frame.js';
-import { allocFloat64Views, decodeError, makeError } from '../lib/result.js';
+import { decodeError, detachResult, Float64Scratch, makeError } from '../lib/result.js';
 import { MS2_PER_MG } from '../lib/units.js';
 import { normaliseCharacteristic } from '../lib/uuid.js';
 import type {
@@ -377,6 +377,24 @@ export class PolarPmdDecoder implements DeviceDecoder {
   private pending: { op: number; type: number; status: number; chunks: Uint8Array[] } | null = null;
   private ints = new Int32Array(3 * 256);
   private readonly last = new Int32Array(8);
+  // decodeTransient's sample output, reused: valid until the next decode.
+  private readonly values = new Float64Scratch(3 * 256);
+  private readonly times = new Float64Scratch(256);
+  private readonly accItem = {
+    kind: 'acc' as const,
+    count: 0,
+    sensorTUs: this.times.data,
+    valuesMs2: this.values.data,
+  };
+  private readonly gyroItem = {
+    kind: 'gyro' as const,
+    count: 0,
+    sensorTUs: this.times.data,
+    valuesDps: this.values.data,
+  };
+  private readonly accOnly: DecodedItem[] = [this.accItem];
+  private readonly gyroOnly: DecodedItem[] = [this.gyroItem];
+  private readonly result: DecodeResult = { items: this.accOnly, error: null };
 
   constructor(config: DeviceConfig) {
     this.settings = resolvePolarSettings(config);
@@ -394,6 +412,10 @@ export class PolarPmdDecoder implements DeviceDecoder {
   }
 
   decode(characteristic: string, bytes: Uint8Array): DecodeResult {
+    return detachResult(this.decodeTransient(characteristic, bytes));
+  }
+
+  decodeTransient(characteristic: string, bytes: Uint8Array): DecodeResult {
     const c =
       characteristic === POLAR_PMD_DATA || characteristic === POLAR_PMD_CP
         ? characteristic
@@ -457,14 +479,36 @@ export class PolarPmdDecoder implements DeviceDecoder {
     }
     const n = contentBytes / sampleBytes;
     const scale = (frameType === 0 && this.settings.model === 'verity-sense' ? 1000 : 1) * MS2_PER_MG;
-    const [values, times] = allocFloat64Views([3 * n, n]) as [Float64Array, Float64Array];
+    const values = this.values.ensure(3 * n);
+    const times = this.times.ensure(n);
     let p = FRAME_HEADER_BYTES;
     for (let k = 0; k < 3 * n; k++, p += bytesPerValue) {
       const raw = frameType === 1 ? readI16(b, p) : frameType === 0 ? (b[p]! << 24) >> 24 : readI24(b, p);
       values[k] = raw * scale;
     }
     this.fillTimes(times, PmdMeasurementType.acc, frameByte, tsNs, n);
-    return { items: [{ kind: 'acc', count: n, sensorTUs: times, valuesMs2: values }], error: null };
+    return this.samples(PmdMeasurementType.acc, n, null);
+  }
+
+  /** The transient result: one ACC or GYRO item over the scratch arrays (or none when n is 0). */
+  private samples(type: number, n: number, error: DecodeError | null): DecodeResult {
+    const result = this.result;
+    if (n === 0) result.items = [];
+    else if (type === PmdMeasurementType.acc) {
+      const item = this.accItem;
+      item.count = n;
+      item.sensorTUs = this.times.data;
+      item.valuesMs2 = this.values.data;
+      result.items = this.accOnly;
+    } else {
+      const item = this.gyroItem;
+      item.count = n;
+      item.sensorTUs = this.times.data;
+      item.valuesDps = this.values.data;
+      result.items = this.gyroOnly;
+    }
+    result.error = error;
+    return result;
   }
 
   private compressed(
@@ -495,7 +539,8 @@ export class PolarPmdDecoder implements DeviceDecoder {
     if (this.ints.length < 3 * n) this.ints = new Int32Array(Math.max(3 * n, 2 * this.ints.length));
     const ints = this.ints;
     unpackDeltaFrame(b, FRAME_HEADER_BYTES, b.length, 3, resolutionBits, ints, this.last);
-    let [values, times] = allocFloat64Views([3 * n, n]) as [Float64Array, Float64Array];
+    const values = this.values.ensure(3 * n);
+    const times = this.times.ensure(n);
     this.fillTimes(times, type, frameByte, tsNs, n);
     let error: DecodeError | null = null;
     if (!floatBits) {
@@ -517,17 +562,10 @@ export class PolarPmdDecoder implements DeviceDecoder {
       }
       if (kept < n) {
         error = makeError('E_BAD_VALUE', `polar-pmd: ${n - kept} GYRO samples were NaN/∞ and were dropped`);
-        values = values.subarray(0, 3 * kept);
-        times = times.subarray(0, kept);
         n = kept;
       }
     }
-    if (n === 0) return { items: [], error };
-    const item: DecodedItem =
-      type === PmdMeasurementType.acc
-        ? { kind: 'acc', count: n, sensorTUs: times, valuesMs2: values }
-        : { kind: 'gyro', count: n, sensorTUs: times, valuesDps: values };
-    return { items: [item], error };
+    return this.samples(type, n, error);
   }
 
   private fillTimes(times: Float64Array, type: number, frameByte: number, tsNs: number, n: number): void {

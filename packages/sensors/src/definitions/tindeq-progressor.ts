@@ -1,7 +1,7 @@
 import type { DeviceConfig } from '@hamstream/core';
 import { readF32, readU32 } from '../lib/byte-reader.js';
 import { assertConfig, describeValue } from '../lib/config.js';
-import { allocFloat64Views, decodeError, Float64Scratch, makeError } from '../lib/result.js';
+import { decodeError, detachResult, Float64Scratch, makeError } from '../lib/result.js';
 import { NEWTONS_PER_KGF } from '../lib/units.js';
 import { normaliseCharacteristic } from '../lib/uuid.js';
 import type {
@@ -84,6 +84,16 @@ export class TindeqDecoder implements DeviceDecoder {
   private wraps = 0;
   private readonly force = new Float64Scratch(64);
   private readonly times = new Float64Scratch(64);
+  // decodeTransient's result, reused: valid until the next decode.
+  private readonly forceItem = {
+    kind: 'force' as const,
+    count: 0,
+    sensorTUs: this.times.data,
+    forceN: this.force.data,
+  };
+  private readonly forceOnly: DecodedItem[] = [this.forceItem];
+  private readonly others: DecodedItem[] = [];
+  private readonly result: DecodeResult = { items: this.forceOnly, error: null };
 
   reset(): void {
     this.lastRawUs = -1;
@@ -91,6 +101,10 @@ export class TindeqDecoder implements DeviceDecoder {
   }
 
   decode(characteristic: string, bytes: Uint8Array): DecodeResult {
+    return detachResult(this.decodeTransient(characteristic, bytes));
+  }
+
+  decodeTransient(characteristic: string, bytes: Uint8Array): DecodeResult {
     if (characteristic !== TINDEQ_DATA && normaliseCharacteristic(characteristic) !== TINDEQ_DATA) {
       return decodeError('E_UNKNOWN_CHARACTERISTIC', `tindeq-progressor: no decoder for ${characteristic}`);
     }
@@ -99,22 +113,18 @@ export class TindeqDecoder implements DeviceDecoder {
         'E_SHORT_FRAME',
         `tindeq-progressor: notification of ${bytes.length} bytes, needs 2`,
       );
-    const items: DecodedItem[] = [];
+    const others = this.others;
+    if (others.length !== 0) others.length = 0;
     let error: DecodeError | null = null;
-    const fail = (e: DecodeError) => {
-      error ??= e;
-    };
     let n = 0;
     let p = 0;
     // Normally one TLV per notification; more are decoded in turn if a device ever packs them.
     while (p < bytes.length) {
       if (bytes.length - p < 2) {
-        fail(
-          makeError(
-            'E_BAD_LENGTH',
-            `tindeq-progressor: ${bytes.length - p} trailing byte(s)`,
-            bytes.length - p,
-          ),
+        error ??= makeError(
+          'E_BAD_LENGTH',
+          `tindeq-progressor: ${bytes.length - p} trailing byte(s)`,
+          bytes.length - p,
         );
         break;
       }
@@ -122,12 +132,10 @@ export class TindeqDecoder implements DeviceDecoder {
       const length = bytes[p + 1]!;
       const start = p + 2;
       if (start + length > bytes.length) {
-        fail(
-          makeError(
-            'E_SHORT_FRAME',
-            `tindeq-progressor: code ${code} says ${length} bytes, ${bytes.length - start} present`,
-            bytes.length - p,
-          ),
+        error ??= makeError(
+          'E_SHORT_FRAME',
+          `tindeq-progressor: code ${code} says ${length} bytes, ${bytes.length - start} present`,
+          bytes.length - p,
         );
         break;
       }
@@ -136,12 +144,10 @@ export class TindeqDecoder implements DeviceDecoder {
         case TindeqResponseCode.weight: {
           const samples = length >> 3;
           if (length % 8 !== 0) {
-            fail(
-              makeError(
-                'E_BAD_LENGTH',
-                `tindeq-progressor: weight payload of ${length} bytes is not N × 8`,
-                length % 8,
-              ),
+            error ??= makeError(
+              'E_BAD_LENGTH',
+              `tindeq-progressor: weight payload of ${length} bytes is not N × 8`,
+              length % 8,
             );
           }
           const force = this.force.ensure(n + samples);
@@ -151,7 +157,7 @@ export class TindeqDecoder implements DeviceDecoder {
             const kg = readF32(bytes, o);
             const tUs = this.unwrap(readU32(bytes, o + 4));
             if (!Number.isFinite(kg)) {
-              fail(makeError('E_BAD_VALUE', `tindeq-progressor: weight ${kg} dropped`, 8));
+              error ??= makeError('E_BAD_VALUE', `tindeq-progressor: weight ${kg} dropped`, 8);
               continue;
             }
             force[n] = kg * NEWTONS_PER_KGF;
@@ -161,29 +167,38 @@ export class TindeqDecoder implements DeviceDecoder {
           break;
         }
         case TindeqResponseCode.command:
-          items.push(commandResponse(bytes.subarray(start, start + length)));
+          others.push(commandResponse(bytes.subarray(start, start + length)));
           break;
         case TindeqResponseCode.lowPower:
-          items.push({ kind: 'low-power' });
+          others.push({ kind: 'low-power' });
           break;
         default:
           // 2/3 are RFD peak results no source decodes; others are unknown.
-          fail(
-            makeError(
-              'E_UNKNOWN_TYPE',
-              `tindeq-progressor: response code ${code} is not decoded`,
-              2 + length,
-            ),
+          error ??= makeError(
+            'E_UNKNOWN_TYPE',
+            `tindeq-progressor: response code ${code} is not decoded`,
+            2 + length,
           );
       }
     }
-    if (n === 0) return { items, error };
-    const [sensorTUs, forceN] = allocFloat64Views([n, n]) as [Float64Array, Float64Array];
-    this.times.copyTo(n, sensorTUs, 0);
-    this.force.copyTo(n, forceN, 0);
+    if (n > 0) {
+      const item = this.forceItem;
+      item.count = n;
+      item.sensorTUs = this.times.data;
+      item.forceN = this.force.data;
+    }
     // Samples first; other responses in the same notification keep their order after them.
-    const force: DecodedItem = { kind: 'force', count: n, sensorTUs, forceN };
-    return { items: items.length === 0 ? [force] : [force, ...items], error };
+    const result = this.result;
+    result.items =
+      others.length === 0
+        ? n > 0
+          ? this.forceOnly
+          : []
+        : n > 0
+          ? [this.forceItem, ...others]
+          : others.slice();
+    result.error = error;
+    return result;
   }
 
   /** u32 device µs → monotonic µs: a drop of more than half the range is a wrap, not a step back. */

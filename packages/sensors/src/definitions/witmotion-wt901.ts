@@ -1,7 +1,7 @@
 import type { DeviceConfig } from '@hamstream/core';
 import { readI16, readU16 } from '../lib/byte-reader.js';
 import { assertConfig, describeValue } from '../lib/config.js';
-import { allocFloat64Views, decodeError, Float64Scratch, makeError } from '../lib/result.js';
+import { decodeError, detachResult, Float64Scratch, makeError } from '../lib/result.js';
 import { STANDARD_GRAVITY_MS2 } from '../lib/units.js';
 import { normaliseCharacteristic } from '../lib/uuid.js';
 import type {
@@ -131,17 +131,34 @@ const ANGLE_DEG_PER_LSB = 180 / 32768;
  * E_RESYNC error (with droppedBytes) beside whatever valid records the packet also held.
  */
 export class WitmotionDecoder implements DeviceDecoder {
+  /** Bytes of a record split across notifications, held until the rest arrives. */
   private buf = new Uint8Array(256);
   private len = 0;
   private readonly acc = new Float64Scratch(48);
   private readonly gyro = new Float64Scratch(48);
   private readonly euler = new Float64Scratch(48);
+  // decodeTransient's result, reused: valid until the next decode.
+  private readonly accItem = { kind: 'acc' as const, count: 0, sensorTUs: null, valuesMs2: this.acc.data };
+  private readonly gyroItem = { kind: 'gyro' as const, count: 0, sensorTUs: null, valuesDps: this.gyro.data };
+  private readonly eulerItem = {
+    kind: 'euler' as const,
+    count: 0,
+    sensorTUs: null,
+    valuesDeg: this.euler.data,
+  };
+  private readonly sampleItems: DecodedItem[] = [this.accItem, this.gyroItem, this.eulerItem];
+  private readonly noItems: DecodedItem[] = [];
+  private readonly result: DecodeResult = { items: this.noItems, error: null };
 
   reset(): void {
     this.len = 0;
   }
 
   decode(characteristic: string, bytes: Uint8Array): DecodeResult {
+    return detachResult(this.decodeTransient(characteristic, bytes));
+  }
+
+  decodeTransient(characteristic: string, bytes: Uint8Array): DecodeResult {
     if (characteristic !== WITMOTION_NOTIFY && normaliseCharacteristic(characteristic) !== WITMOTION_NOTIFY) {
       return decodeError('E_UNKNOWN_CHARACTERISTIC', `witmotion-wt901: no decoder for ${characteristic}`);
     }
@@ -157,23 +174,40 @@ export class WitmotionDecoder implements DeviceDecoder {
       dropped += this.len;
       this.len = 0;
     }
-    this.append(bytes);
-
-    const buf = this.buf;
-    const len = this.len;
+    // Records are read straight from the notification unless a partial record is held before it.
+    let buf = bytes;
+    if (this.len > 0) {
+      this.append(bytes);
+      buf = this.buf;
+    }
+    const len = buf === bytes ? bytes.length : this.len;
+    const maxRecords = (len / WITMOTION_RECORD_BYTES) | 0;
+    const acc = this.acc.ensure(3 * maxRecords);
+    const gyro = this.gyro.ensure(3 * maxRecords);
+    const euler = this.euler.ensure(3 * maxRecords);
     let replies: DecodedItem[] | null = null;
     let otherError: DecodeError | null = null;
     let n61 = 0;
     let i = 0;
     while (len - i >= 2) {
-      if (buf[i] !== HEADER || (buf[i + 1] !== FLAG_STREAM && buf[i + 1] !== FLAG_REGISTER)) {
+      const flag = buf[i + 1];
+      if (buf[i] !== HEADER || (flag !== FLAG_STREAM && flag !== FLAG_REGISTER)) {
         i++;
         dropped++;
         continue;
       }
       if (len - i < WITMOTION_RECORD_BYTES) break; // partial record: wait for the rest
-      if (buf[i + 1] === FLAG_STREAM) {
-        this.decodeStreamRecord(buf, i, n61++);
+      if (flag === FLAG_STREAM) {
+        const o = 3 * n61++;
+        acc[o] = readI16(buf, i + 2) * ACC_MS2_PER_LSB;
+        acc[o + 1] = readI16(buf, i + 4) * ACC_MS2_PER_LSB;
+        acc[o + 2] = readI16(buf, i + 6) * ACC_MS2_PER_LSB;
+        gyro[o] = readI16(buf, i + 8) * GYRO_DPS_PER_LSB;
+        gyro[o + 1] = readI16(buf, i + 10) * GYRO_DPS_PER_LSB;
+        gyro[o + 2] = readI16(buf, i + 12) * GYRO_DPS_PER_LSB;
+        euler[o] = readI16(buf, i + 14) * ANGLE_DEG_PER_LSB;
+        euler[o + 1] = readI16(buf, i + 16) * ANGLE_DEG_PER_LSB;
+        euler[o + 2] = readI16(buf, i + 18) * ANGLE_DEG_PER_LSB;
       } else {
         const reply = decodeRegisterReply(buf, i);
         if (reply.item) {
@@ -188,27 +222,29 @@ export class WitmotionDecoder implements DeviceDecoder {
       i++;
       dropped++;
     }
-    if (i > 0) {
-      buf.copyWithin(0, i, len);
+    // Keep what is left (a partial record) for the next notification.
+    if (buf === bytes) {
+      this.len = 0;
+      if (i < len) this.append(bytes.subarray(i, len));
+    } else if (i > 0) {
+      if (i < len) buf.copyWithin(0, i, len);
       this.len = len - i;
     }
-    let items: DecodedItem[];
-    if (n61 === 0) items = replies ?? [];
-    else {
-      // Stream records first, in arrival order; register replies keep their order after them.
-      const k = 3 * n61;
-      const [acc, gyro, euler] = allocFloat64Views([k, k, k]) as [Float64Array, Float64Array, Float64Array];
-      this.acc.copyTo(k, acc, 0);
-      this.gyro.copyTo(k, gyro, 0);
-      this.euler.copyTo(k, euler, 0);
-      items = [
-        { kind: 'acc', count: n61, sensorTUs: null, valuesMs2: acc },
-        { kind: 'gyro', count: n61, sensorTUs: null, valuesDps: gyro },
-        { kind: 'euler', count: n61, sensorTUs: null, valuesDeg: euler },
-      ];
-      if (replies) items.push(...replies);
+    let items = this.noItems;
+    if (n61 > 0) {
+      this.accItem.count = n61;
+      this.accItem.valuesMs2 = acc;
+      this.gyroItem.count = n61;
+      this.gyroItem.valuesDps = gyro;
+      this.eulerItem.count = n61;
+      this.eulerItem.valuesDeg = euler;
+      items = this.sampleItems;
     }
-    const error =
+    // Stream records first, in arrival order; register replies keep their order after them.
+    if (replies) items = n61 > 0 ? [...this.sampleItems, ...replies] : replies;
+    const result = this.result;
+    result.items = items;
+    result.error =
       dropped > 0
         ? makeError(
             'E_RESYNC',
@@ -216,7 +252,7 @@ export class WitmotionDecoder implements DeviceDecoder {
             dropped,
           )
         : otherError;
-    return { items, error };
+    return result;
   }
 
   private append(bytes: Uint8Array): void {
@@ -228,22 +264,6 @@ export class WitmotionDecoder implements DeviceDecoder {
     }
     this.buf.set(bytes, this.len);
     this.len = need;
-  }
-
-  private decodeStreamRecord(b: Uint8Array, i: number, k: number): void {
-    const acc = this.acc.ensure(3 * k + 3);
-    const gyro = this.gyro.ensure(3 * k + 3);
-    const euler = this.euler.ensure(3 * k + 3);
-    const o = 3 * k;
-    acc[o] = readI16(b, i + 2) * ACC_MS2_PER_LSB;
-    acc[o + 1] = readI16(b, i + 4) * ACC_MS2_PER_LSB;
-    acc[o + 2] = readI16(b, i + 6) * ACC_MS2_PER_LSB;
-    gyro[o] = readI16(b, i + 8) * GYRO_DPS_PER_LSB;
-    gyro[o + 1] = readI16(b, i + 10) * GYRO_DPS_PER_LSB;
-    gyro[o + 2] = readI16(b, i + 12) * GYRO_DPS_PER_LSB;
-    euler[o] = readI16(b, i + 14) * ANGLE_DEG_PER_LSB;
-    euler[o + 1] = readI16(b, i + 16) * ANGLE_DEG_PER_LSB;
-    euler[o + 2] = readI16(b, i + 18) * ANGLE_DEG_PER_LSB;
   }
 }
 

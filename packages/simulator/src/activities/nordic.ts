@@ -8,6 +8,8 @@ export interface NordicOptions extends ActivityOptions {
   /** The leg whose ankle strap holds the force gauge, and whose thigh carries the IMU. */
   side: Side;
   setReps?: readonly number[];
+  /** Break angle of the first rep, degrees (default 55–65; fatigue lowers it over a set). */
+  breakBaseDeg?: number;
 }
 
 /**
@@ -30,7 +32,7 @@ export function planNordicCurls(o: NordicOptions): ActivityPlan {
     (o.durationS !== undefined
       ? Array.from({ length: Math.max(1, Math.floor((o.durationS + 20) / 75)) }, () => 5)
       : [5, 5]);
-  const breakBase = rng.uniform(55, 65);
+  const breakBase = o.breakBaseDeg ?? rng.uniform(55, 65);
   sb.wait(rng.uniform(2.5, 4));
   const repMeta: { startS: number; endS: number; breakDeg: number }[][] = [];
   for (let si = 0; si < setReps.length; si++) {

@@ -10,7 +10,7 @@ interface Geometry {
   anteriorM: number;
 }
 
-interface RepExercise {
+export interface RepExercise {
   activity: Activity;
   segment: 'thigh' | 'shank';
   geometry: Geometry;
@@ -19,6 +19,8 @@ interface RepExercise {
   /** Fidgets stay within these angles (relative to the start angle). */
   fidgetLimitsDeg: [number, number];
   restS: [number, number];
+  /** Amplitude scale of the slow postural sway added to the segment angle, degrees (default 0.25). */
+  swayDeg?: number;
 }
 
 const lateral = (side: Side): number => (side === 'left' ? 0.05 : side === 'right' ? -0.05 : 0);
@@ -133,6 +135,10 @@ export interface RepExerciseOptions extends ActivityOptions {
   side: Side;
   /** Sets and reps per set; default per exercise. */
   setReps?: readonly number[];
+  /** Tilt of the joint axis out of the horizontal, degrees (default: 0 clean, ±6–14 hard; 90: side-lying). */
+  axisTiltDeg?: number;
+  /** Time from a set's mark to its first movement, s (default 0.8–2). */
+  markLeadS?: readonly [number, number];
 }
 
 function segmentFor(
@@ -156,7 +162,7 @@ function segmentFor(
 export function planRepExercise(ex: RepExercise, o: RepExerciseOptions): ActivityPlan {
   const sb = new SessionBuilder(o.rng, o.difficulty);
   const role = `${ex.segment}-${o.side}`;
-  sb.addAngle(role, ex.startDeg);
+  sb.addAngle(role, ex.startDeg, undefined, ex.swayDeg);
   const durationS = o.durationS ?? 0;
   const sets: SetSpec[] = (o.setReps ?? [8, 8, 8]).map((reps) => ({ reps, side: o.side, role }));
   runRepSession(sb, {
@@ -168,9 +174,11 @@ export function planRepExercise(ex: RepExercise, o: RepExerciseOptions): Activit
     restS: ex.restS,
     fidgetRomDeg: { [role]: ex.pattern.romDeg },
     fidgetLimitsDeg: { [role]: ex.fidgetLimitsDeg },
+    ...(o.markLeadS ? { markLeadS: o.markLeadS } : {}),
   });
   sb.wait(o.durationS !== undefined ? Math.max(2, durationS - sb.tS) : 3);
-  const tilt = o.difficulty === 'hard' ? o.rng.uniform(6, 14) * (o.rng.chance(0.5) ? 1 : -1) : 0;
+  const tilt =
+    o.axisTiltDeg ?? (o.difficulty === 'hard' ? o.rng.uniform(6, 14) * (o.rng.chance(0.5) ? 1 : -1) : 0);
   return {
     activity: ex.activity,
     durationS: sb.tS,
@@ -185,10 +193,12 @@ export function planRepExercise(ex: RepExercise, o: RepExerciseOptions): Activit
  * Single-leg bridges with a sensor on each thigh, sets alternating left and right. The other leg is
  * held raised and rides along with the pelvis; only the working leg's set is labelled.
  */
-export function planSingleLegBridges(o: ActivityOptions & { setReps?: readonly number[] }): ActivityPlan {
-  const ex = SINGLE_LEG_BRIDGE;
+export function planSingleLegBridges(
+  o: ActivityOptions & { setReps?: readonly number[]; exercise?: RepExercise },
+): ActivityPlan {
+  const ex = o.exercise ?? SINGLE_LEG_BRIDGE;
   const sb = new SessionBuilder(o.rng, o.difficulty);
-  sb.addAngle('thigh-left', 0).addAngle('thigh-right', 0);
+  sb.addAngle('thigh-left', 0, undefined, ex.swayDeg).addAngle('thigh-right', 0, undefined, ex.swayDeg);
   const reps = o.setReps ?? [6, 6, 6, 6];
   const sets: SetSpec[] = reps.map((n, i) => {
     const side: Side = i % 2 === 0 ? 'left' : 'right';

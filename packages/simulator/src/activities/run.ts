@@ -117,6 +117,19 @@ export function planRun(o: RunOptions): ActivityPlan {
       }),
     ],
     [
+      // Sacrum: tilts a little twice per stride and bobs with the hip (no random draws: adding it
+      // changes no other device's motion).
+      'pelvis',
+      sagittalSegment({
+        baseDeg: 180,
+        direction: 1,
+        thetaDeg: new GaitProfile(gait, 0, [{ ampl: 3, k: 2, peakAt: 0.2 }]),
+        sensorDistM: 0.08,
+        anteriorM: -0.1,
+        jointAccMs2: (t) => add(hipAcc(t), chestShock(t)),
+      }),
+    ],
+    [
       'chest',
       sagittalSegment({
         baseDeg: 180,
@@ -150,6 +163,7 @@ export function planRun(o: RunOptions): ActivityPlan {
     sets: [
       { ...setBase, role: shank, reps: [] },
       { ...setBase, role: 'chest', side: 'center', reps: [] },
+      { ...setBase, role: 'pelvis', side: 'center', reps: [] },
       { ...setBase, role: `foot-${o.side}`, reps: [] },
     ],
     cadence: cadenceLabels,

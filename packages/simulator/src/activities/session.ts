@@ -231,6 +231,8 @@ export function runRepSession(
     /** Per role: ROM for fidget scaling; limits keep fidgets physically possible. */
     fidgetRomDeg: Readonly<Record<string, number>>;
     fidgetLimitsDeg?: Readonly<Record<string, [number, number]>>;
+    /** Time from a set's mark to its first movement, s (default 0.8–2). */
+    markLeadS?: readonly [number, number];
   },
 ): void {
   const rng = sb.rng;
@@ -248,7 +250,8 @@ export function runRepSession(
       sb.rest(restS, o.fidgetRomDeg, o.fidgetLimitsDeg);
     }
     const startS = sb.mark(o.activity, spec.side);
-    sb.wait(rng.uniform(0.8, 2.0));
+    const lead = o.markLeadS ?? [0.8, 2.0];
+    sb.wait(rng.uniform(lead[0], lead[1]));
     const worker = spec.role;
     const restDeg = sb.value(worker);
     const companions = spec.companions ?? [];

@@ -14,10 +14,10 @@ import {
   planDeltaBlocks,
   polarNsFromUnixMs,
 } from '../encoders/polar-pmd.js';
-import { type Difficulty, randomImuErrors, sampleImu } from '../physics/imu.js';
+import { type Difficulty, type ImuErrorModel, randomImuErrors, sampleImu } from '../physics/imu.js';
 import { type SegmentModel, STANDARD_GRAVITY_MS2 } from '../physics/segment.js';
 import type { Rng } from '../random.js';
-import { type Notification, randomLinkParams } from '../transport/ble-link.js';
+import { type LinkParams, type Notification, randomLinkParams } from '../transport/ble-link.js';
 import { randomAddress, type SimulatedDevice, sampleTimes } from './device.js';
 
 export type PolarModel = 'h10' | 'verity-sense';
@@ -36,6 +36,12 @@ export interface PolarOptions {
   /** Wall-clock time of t = 0 (the phone set the sensor's clock from it, give or take). */
   startedAtUnixMs: number;
   rng: Rng;
+  /** Overrides of the error model drawn for the difficulty (stress tests). */
+  imuErrors?: Partial<ImuErrorModel>;
+  /** Overrides of the link drawn for the difficulty. */
+  link?: Partial<LinkParams>;
+  /** Sample clock off nominal by this fraction (default: drawn per model). */
+  rateErrorFrac?: number;
 }
 
 /** Samples per H10 raw ACC frame, as in a real capture (216 content bytes). */
@@ -58,10 +64,14 @@ export function createPolarDevice(o: PolarOptions): SimulatedDevice {
   const rng = o.rng;
   const hard = o.difficulty === 'hard';
   // The sample clock of these sensors runs visibly off nominal (a real H10 at "50 Hz" gave 50.9 Hz).
-  const rateActualHz = o.rateHz * (1 + (o.model === 'h10' ? rng.uniform(0.01, 0.02) : rng.gauss(0, 0.004)));
+  const drawnRateError = o.model === 'h10' ? rng.uniform(0.01, 0.02) : rng.gauss(0, 0.004);
+  const rateActualHz = o.rateHz * (1 + (o.rateErrorFrac ?? drawnRateError));
   const clockPpm = rng.gauss(0, 30);
   const clockOffsetMs = rng.uniform(-800, 800);
-  const errors = randomImuErrors(rng.fork('errors'), POLAR_NOISE[o.model], o.difficulty);
+  const errors = {
+    ...randomImuErrors(rng.fork('errors'), POLAR_NOISE[o.model], o.difficulty),
+    ...o.imuErrors,
+  };
   const serial = rng.int(0x10000000, 0x7fffffff).toString(16).toUpperCase();
   const baseNs = polarNsFromUnixMs(o.startedAtUnixMs + clockOffsetMs);
   const deviceNs = (tS: number): bigint => baseNs + BigInt(Math.round(tS * (1 + clockPpm * 1e-6) * 1e9));
@@ -83,7 +93,10 @@ export function createPolarDevice(o: PolarOptions): SimulatedDevice {
       address: randomAddress(rng.fork('address'), 'a0:9e:1a'),
       config,
     },
-    link: randomLinkParams(rng.fork('link'), hard, o.model === 'h10' ? [7.5, 15, 30] : [15, 30]),
+    link: {
+      ...randomLinkParams(rng.fork('link'), hard, o.model === 'h10' ? [7.5, 15, 30] : [15, 30]),
+      ...o.link,
+    },
     notifications(session, srng): Notification[] {
       const out: Notification[] = [];
       let cpS = session.connectS + srng.uniform(0.25, 0.4);

@@ -8,7 +8,7 @@ import {
 import type { GaitModel } from '../physics/gait.js';
 import type { Difficulty } from '../physics/imu.js';
 import type { Rng } from '../random.js';
-import { type Notification, randomLinkParams } from '../transport/ble-link.js';
+import { type LinkParams, type Notification, randomLinkParams } from '../transport/ble-link.js';
 import { randomAddress, type SimulatedDevice } from './device.js';
 
 export interface RscOptions {
@@ -19,6 +19,10 @@ export interface RscOptions {
   cadenceUnit: CadenceUnit;
   difficulty: Difficulty;
   rng: Rng;
+  /** Whether the header declares `config.cadenceUnit` (default true; a reader must cope without it). */
+  declareCadenceUnit?: boolean;
+  /** Overrides of the link drawn for the difficulty (stress tests). */
+  link?: Partial<LinkParams>;
 }
 
 /** Window over which the pod averages steps before reporting, s. */
@@ -56,9 +60,9 @@ export function createRscDevice(o: RscOptions): SimulatedDevice {
       side: o.side,
       name: rng.pick(['Stryd', 'Polar Stride', 'RunPod']),
       address: randomAddress(rng.fork('address')),
-      config: { cadenceUnit: o.cadenceUnit },
+      config: o.declareCadenceUnit === false ? {} : { cadenceUnit: o.cadenceUnit },
     },
-    link: randomLinkParams(rng.fork('link'), hard, [30, 45]),
+    link: { ...randomLinkParams(rng.fork('link'), hard, [30, 45]), ...o.link },
     notifications(session, srng): Notification[] {
       const out: Notification[] = [];
       out.push({

@@ -9,7 +9,7 @@ import type { Difficulty } from '../physics/imu.js';
 import type { Profile } from '../physics/profile.js';
 import { STANDARD_GRAVITY_MS2 } from '../physics/segment.js';
 import type { Rng } from '../random.js';
-import { type Notification, randomLinkParams } from '../transport/ble-link.js';
+import { type LinkParams, type Notification, randomLinkParams } from '../transport/ble-link.js';
 import { randomAddress, type SimulatedDevice, sampleTimes } from './device.js';
 
 export interface TindeqOptions {
@@ -21,6 +21,10 @@ export interface TindeqOptions {
   rng: Rng;
   /** Device µs clock at t = 0; near 2³² to exercise wrap-around. Default: random uptime. */
   clockAtZeroUs?: number;
+  /** Samples per notification (default 2: a 20-byte notification at the default MTU). */
+  samplesPerNotification?: number;
+  /** Overrides of the link drawn for the difficulty (stress tests). */
+  link?: Partial<LinkParams>;
 }
 
 /** Nominal weight stream rate (protocols.md §3.1). */
@@ -42,6 +46,7 @@ export function createTindeqDevice(o: TindeqOptions): SimulatedDevice {
   const tareKg = hard ? rng.uniform(-0.4, 0.4) : rng.uniform(-0.03, 0.03);
   const driftKgPerS = hard ? rng.gauss(0, 0.002) : 0;
   const battMv = rng.int(3900, 4150);
+  const perNotification = o.samplesPerNotification ?? SAMPLES_PER_NOTIFICATION;
   return {
     info: {
       id: o.id,
@@ -52,7 +57,7 @@ export function createTindeqDevice(o: TindeqOptions): SimulatedDevice {
       address: randomAddress(rng.fork('address')),
       config: { rateHz: TINDEQ_RATE_HZ },
     },
-    link: randomLinkParams(rng.fork('link'), hard, [15, 30, 45]),
+    link: { ...randomLinkParams(rng.fork('link'), hard, [15, 30, 45]), ...o.link },
     notifications(session, srng): Notification[] {
       const out: Notification[] = [];
       // The daemon asks for the battery (6F) before starting the weight stream (65).
@@ -70,7 +75,7 @@ export function createTindeqDevice(o: TindeqOptions): SimulatedDevice {
         const kg =
           o.forceN.at(t).pos / STANDARD_GRAVITY_MS2 + tareKg + driftKgPerS * t + noiseKg * srng.normal();
         pending.push({ kg: Math.fround(kg), tUs: clockAtZeroUs + t * 1e6 * (1 + clockPpm * 1e-6) });
-        if (pending.length === SAMPLES_PER_NOTIFICATION) {
+        if (pending.length === perNotification) {
           out.push({
             readyS: t + 0.0003,
             characteristic: TINDEQ_DATA_CHAR,

@@ -4,10 +4,10 @@ import {
   encodeWitmotionRecord,
   WITMOTION_NOTIFY_CHAR,
 } from '../encoders/witmotion-wt901.js';
-import { type Difficulty, randomImuErrors, sampleImu } from '../physics/imu.js';
+import { type Difficulty, type ImuErrorModel, randomImuErrors, sampleImu } from '../physics/imu.js';
 import { type SegmentModel, STANDARD_GRAVITY_MS2 } from '../physics/segment.js';
 import type { Rng } from '../random.js';
-import { type Notification, randomLinkParams } from '../transport/ble-link.js';
+import { type LinkParams, type Notification, randomLinkParams } from '../transport/ble-link.js';
 import { randomAddress, type SimulatedDevice, sampleTimes } from './device.js';
 
 export interface WitmotionOptions {
@@ -18,6 +18,16 @@ export interface WitmotionOptions {
   rateHz: number;
   difficulty: Difficulty;
   rng: Rng;
+  /** Overrides of the error model drawn for the difficulty (stress tests). */
+  imuErrors?: Partial<ImuErrorModel>;
+  /** Overrides of the link drawn for the difficulty. */
+  link?: Partial<LinkParams>;
+  /** Sample clock off nominal by this fraction (default: drawn per difficulty). */
+  rateErrorFrac?: number;
+  /** Records per notification (default: one per 50 Hz of rate, at least 1). */
+  recordsPerNotification?: number;
+  /** Probability per notification that the bridge cuts it mid-record (default 1 % on hard links, else 0). */
+  splitProbability?: number;
 }
 
 /** WT901BLE noise at 100 Hz bandwidth: ~3 mg accelerometer, ~0.05 °/s gyro (datasheet class). */
@@ -31,9 +41,11 @@ const WT901_NOISE = { accNoiseMs2: 0.003 * STANDARD_GRAVITY_MS2, gyroNoiseDps: 0
 export function createWitmotionDevice(o: WitmotionOptions): SimulatedDevice {
   const rng = o.rng;
   const hard = o.difficulty === 'hard';
-  const rateActualHz = o.rateHz * (1 + rng.gauss(0, hard ? 0.008 : 0.002));
-  const errors = randomImuErrors(rng.fork('errors'), WT901_NOISE, o.difficulty);
-  const batch = Math.max(1, Math.round(o.rateHz / 50));
+  const drawnRateError = rng.gauss(0, hard ? 0.008 : 0.002);
+  const rateActualHz = o.rateHz * (1 + (o.rateErrorFrac ?? drawnRateError));
+  const errors = { ...randomImuErrors(rng.fork('errors'), WT901_NOISE, o.difficulty), ...o.imuErrors };
+  const batch = o.recordsPerNotification ?? Math.max(1, Math.round(o.rateHz / 50));
+  const pSplit = o.splitProbability ?? (hard ? 0.01 : 0);
   const battV = rng.uniform(3.75, 4.1);
   const suffix = rng.int(10, 99);
   return {
@@ -46,7 +58,7 @@ export function createWitmotionDevice(o: WitmotionOptions): SimulatedDevice {
       address: randomAddress(rng.fork('address')),
       config: { rateHz: o.rateHz },
     },
-    link: randomLinkParams(rng.fork('link'), hard, [15, 30, 45]),
+    link: { ...randomLinkParams(rng.fork('link'), hard, [15, 30, 45]), ...o.link },
     notifications(session, srng): Notification[] {
       const out: Notification[] = [];
       // The daemon reads the battery register once per connection (`FF AA 27 64 00`).
@@ -78,7 +90,7 @@ export function createWitmotionDevice(o: WitmotionOptions): SimulatedDevice {
       let pos = 0;
       while (pos < stream.length) {
         let len = chunk - (pos % 20 === 0 ? 0 : pos % 20);
-        if (hard && srng.chance(0.01)) len = srng.int(3, chunk + 17);
+        if (pSplit > 0 && srng.chance(pSplit)) len = srng.int(3, chunk + 17);
         const end = Math.min(stream.length, pos + Math.max(1, len));
         const lastRecord = Math.floor((end - 1) / 20);
         out.push({
