@@ -1,26 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
-import { buildProgram, main } from './main.js';
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from './main.js';
+import { runCli } from './test-support/run-cli.js';
 
-/** Runs the CLI in-process and captures what it prints. */
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(['node', 'hamstream', ...argv]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runCli;
 
 describe('hamstream CLI', () => {
   const commands = buildProgram().commands.map((c) => c.name());

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readRecording } from '@hamstream/recording';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../main.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../test-support/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hamstream-ingest-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,26 +13,7 @@ const FIXTURE = fileURLToPath(
   new URL('../../../../fixtures/standing-hamstring-curl_polar-pmd_shank_clean.rec.jsonl.gz', import.meta.url),
 );
 
-/** Runs the CLI in-process and captures what it prints. */
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(['node', 'hamstream', ...argv]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runCli;
 
 describe('hamstream ingest', () => {
   it('without Bluetooth: one clear line saying what is missing and how to fix it, non-zero exit', async () => {
