@@ -7,6 +7,7 @@ import {
   type TargetsBody,
   type TargetsDto,
 } from '@hamstream/protocol';
+import type { SubjectHistoryDto } from './history.js';
 
 /** The server said 401: the sign-in is gone (expired, signed out elsewhere). */
 export class SignedOutError extends Error {
@@ -66,4 +67,6 @@ export const api = {
   targets: (subject: string) => call<TargetsDto>('GET', `/api/targets/${encodeURIComponent(subject)}`),
   putTargets: (subject: string, body: TargetsBody) =>
     call<TargetsDto>('PUT', `/api/targets/${encodeURIComponent(subject)}`, body),
+  history: (subject: string) =>
+    call<SubjectHistoryDto>('GET', `/api/subjects/${encodeURIComponent(subject)}/history`),
 };

@@ -223,6 +223,10 @@ const REST: Record<string, RestCase> = {
     request: (f) => send('POST', '/api/subjects', { id: `new-${f.n()}` }),
   },
   'GET /api/subjects/:id': { rule: OWN_READERS, request: () => get('/api/subjects/p-own') },
+  'GET /api/subjects/:id/history': {
+    rule: OWN_READERS,
+    request: () => get('/api/subjects/p-own/history?from=2026-01-01T00:00:00.000Z'),
+  },
   'PATCH /api/subjects/:id': {
     rule: OWN_STAFF,
     request: () => send('PATCH', '/api/subjects/p-own', { note: 'knee ok' }),

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { HistoryStore, InfluxSinkStats } from '@hamstream/storage';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -10,6 +11,7 @@ import Fastify, {
 } from 'fastify';
 import { type AuthOptions, AuthService, type FirstStart } from './auth/auth-service.js';
 import type { ResourceLookups } from './auth/resources.js';
+import { createInfluxLiveSink, type LiveResultsSink, storageLoggerFrom } from './live/influx-live.js';
 import type { LiveEngineFactory } from './live/live-engine.js';
 import { LiveSessionRegistry } from './live/live-session-registry.js';
 import { type Access, accessPlugin, type Owns } from './plugins/access.js';
@@ -25,6 +27,7 @@ import { healthRoutes } from './routes/health.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { subjectRoutes } from './routes/subjects.js';
 import { targetRoutes } from './routes/targets.js';
+import { createServerHistory } from './storage/history.js';
 import { LocalSessionStore } from './storage/local-session-store.js';
 import type { SessionStore } from './storage/session-store.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './storage/upload.js';
@@ -58,6 +61,24 @@ export interface BuildAppOptions {
   engineFactory?: LiveEngineFactory;
   /** How often provisional summaries of changed live sessions are written, ms. Default 10 000. */
   summaryIntervalMs?: number;
+  /**
+   * InfluxDB 1.x for results and history (`--influx` / HAMSTREAM_INFLUX_URL). Without it everything
+   * stays in the data folder and the history API answers from there.
+   */
+  influx?: InfluxOptions;
+  /** Replaces the history store (tests). */
+  history?: HistoryStore;
+}
+
+export interface InfluxOptions {
+  /** `http://[user:pass@]host:port/database`. */
+  url: string;
+  /** Disk spool while InfluxDB is down or slow. Default DATA/influx-spool. */
+  spoolDir?: string;
+  /** Spool bound, bytes (oldest dropped and counted beyond it). Default 256 MiB. */
+  spoolMaxBytes?: number;
+  /** How long a graceful shutdown waits for InfluxDB before leaving the rest spooled, ms. Default 5000. */
+  closeTimeoutMs?: number;
 }
 
 export interface HamstreamServer {
@@ -72,6 +93,8 @@ export interface HamstreamServer {
    * once to the terminal; it is never logged and only its hash is stored.
    */
   firstStart: FirstStart | null;
+  /** The InfluxDB sink's counters when `influx` is configured. */
+  influx: { stats(): InfluxSinkStats } | null;
 }
 
 export interface RouteInfo {
@@ -139,9 +162,22 @@ export async function buildApp(options: BuildAppOptions): Promise<HamstreamServe
   let firstStart = await auth.init();
   if (options.resetAdminPassword && firstStart === null) firstStart = await auth.resetAdminPassword();
 
+  let results: LiveResultsSink | null = null;
+  if (options.influx) {
+    // Lazy: the InfluxDB client is loaded only when configured.
+    const { createInfluxSink } = await import('@hamstream/storage');
+    const sink = await createInfluxSink({
+      url: options.influx.url,
+      spoolDir: options.influx.spoolDir ?? join(options.dataDir, 'influx-spool'),
+      ...(options.influx.spoolMaxBytes !== undefined ? { spoolMaxBytes: options.influx.spoolMaxBytes } : {}),
+      logger: storageLoggerFrom(log.child({ component: 'influx' })),
+    });
+    results = createInfluxLiveSink(sink, log);
+  }
   const registry = new LiveSessionRegistry({
     store,
     logger: log,
+    ...(results ? { results } : {}),
     ...(options.engineFactory ? { engineFactory: options.engineFactory } : {}),
     // A header may name the session's subject only if the session's creator may write that subject.
     canAdoptSubject: (meta, subjectId) => {
@@ -222,6 +258,9 @@ export async function buildApp(options: BuildAppOptions): Promise<HamstreamServe
     secureCookies,
     uploadLimits: { ...DEFAULT_UPLOAD_LIMITS, ...options.uploadLimits },
     uploadDir: join(options.dataDir, 'uploads'),
+    history:
+      options.history ??
+      createServerHistory({ dataDir: options.dataDir, registry, influxUrl: options.influx?.url }),
   };
   await app.register(healthRoutes, deps);
   await app.register(authRoutes, deps);
@@ -244,7 +283,17 @@ export async function buildApp(options: BuildAppOptions): Promise<HamstreamServe
     clearInterval(timer);
     await registry.close();
     await store.close();
+    // After the sessions: their last points are in the sink; what InfluxDB does not take in time stays spooled.
+    await results?.close(options.influx?.closeTimeoutMs ?? 5000);
   });
   await app.ready();
-  return { app: app as unknown as FastifyInstance, registry, store, auth, routes, firstStart };
+  return {
+    app: app as unknown as FastifyInstance,
+    registry,
+    store,
+    auth,
+    routes,
+    firstStart,
+    influx: results ? { stats: () => results.stats() } : null,
+  };
 }

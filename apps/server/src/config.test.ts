@@ -5,7 +5,7 @@ describe('resolveServerConfig', () => {
   it('defaults to 127.0.0.1:8080 and ./data', () => {
     expect(resolveServerConfig({}, {}, '/srv')).toEqual({
       ok: true,
-      value: { host: '127.0.0.1', port: 8080, dataDir: '/srv/data' },
+      value: { host: '127.0.0.1', port: 8080, dataDir: '/srv/data', influxUrl: null },
     });
   });
   it('takes PORT and HAMSTREAM_DATA, flags win', () => {
@@ -26,5 +26,19 @@ describe('resolveServerConfig', () => {
       error: 'port must be an integer 0-65535 (0: any free port), got http',
     });
     expect(resolveServerConfig({ port: '70000' }, {}).ok).toBe(false);
+  });
+  it('takes the InfluxDB URL from --influx or HAMSTREAM_INFLUX_URL (flag wins), and refuses non-http', () => {
+    const env = { HAMSTREAM_INFLUX_URL: 'http://db:8086/clinic' };
+    expect(resolveServerConfig({}, env)).toMatchObject({ value: { influxUrl: 'http://db:8086/clinic' } });
+    expect(resolveServerConfig({ influx: 'http://x:1/y' }, env)).toMatchObject({
+      value: { influxUrl: 'http://x:1/y' },
+    });
+    expect(resolveServerConfig({}, { HAMSTREAM_INFLUX_URL: ' ' })).toMatchObject({
+      value: { influxUrl: null },
+    });
+    expect(resolveServerConfig({ influx: 'db:8086' }, {})).toEqual({
+      ok: false,
+      error: 'the InfluxDB URL must be http(s)://[user:pass@]host:port/database, got db:8086',
+    });
   });
 });

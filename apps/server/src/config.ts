@@ -6,19 +6,22 @@ export interface ServerConfig {
   port: number;
   /** Absolute path of the local data folder. */
   dataDir: string;
+  /** InfluxDB URL (`--influx` / HAMSTREAM_INFLUX_URL), null: the data folder only. */
+  influxUrl: string | null;
 }
 
 export interface ServerFlags {
   host?: string;
   port?: string | number;
   data?: string;
+  influx?: string;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_DATA_DIR = 'data';
 
-/** Flags win over the environment (`PORT`, `HAMSTREAM_DATA`), which wins over the defaults. */
+/** Flags win over the environment (`PORT`, `HAMSTREAM_DATA`, `HAMSTREAM_INFLUX_URL`), which wins over the defaults. */
 export function resolveServerConfig(
   flags: ServerFlags,
   env: Readonly<Record<string, string | undefined>> = process.env,
@@ -36,5 +39,9 @@ export function resolveServerConfig(
   if (host.length === 0) return err('host must not be empty');
   const data = flags.data ?? envData ?? DEFAULT_DATA_DIR;
   if (data.trim().length === 0) return err('the data folder must not be empty');
-  return ok({ host, port, dataDir: resolve(cwd, data) });
+  const influx = flags.influx ?? (env.HAMSTREAM_INFLUX_URL?.trim() ? env.HAMSTREAM_INFLUX_URL.trim() : null);
+  if (influx !== null && !/^https?:\/\//i.test(influx)) {
+    return err(`the InfluxDB URL must be http(s)://[user:pass@]host:port/database, got ${influx}`);
+  }
+  return ok({ host, port, dataDir: resolve(cwd, data), influxUrl: influx });
 }

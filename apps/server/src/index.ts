@@ -1,3 +1,4 @@
+export type { InfluxOptions } from './app.js';
 export {
   type BuildAppOptions,
   buildApp,

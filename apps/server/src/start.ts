@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IngestLogger } from '@hamstream/ingest';
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
+import type { InfluxOptions } from './app.js';
 import type { FirstStart } from './auth/auth-service.js';
 import type { RunningDemo } from './demo/demo.js';
 import { type RunningServer, startServer } from './main.js';
@@ -21,6 +22,8 @@ export interface StartOptions {
   demoLoop?: boolean;
   logger?: FastifyServerOptions['logger'];
   dashboardDir?: string | null;
+  /** InfluxDB for results and history (see BuildAppOptions.influx). */
+  influx?: InfluxOptions;
 }
 
 export interface StartedHamstream {
@@ -62,6 +65,7 @@ export async function startHamstream(options: StartOptions): Promise<StartedHams
       ...(options.resetAdminPassword ? { resetAdminPassword: true } : {}),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.dashboardDir !== undefined ? { dashboardDir: options.dashboardDir } : {}),
+      ...(options.influx ? { influx: options.influx } : {}),
     });
   } catch (e) {
     if (tempData) await rm(tempData, { recursive: true, force: true });

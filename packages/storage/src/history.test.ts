@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asymmetryPct, factsFromAnalyzeOutput } from './history.js';
-import { createLocalStore } from './local-store.js';
+import { createLocalStore, UNKNOWN_SUBJECT } from './local-store.js';
 import { changeFlag, MDC } from './mdc.js';
 import { syntheticSession, writeSessionFolder } from './sample-data.js';
 
@@ -159,5 +159,18 @@ describe('local store history (embedded default)', () => {
       ['athlete-07-w1', 'athlete-07', 4],
     ]);
     expect(await store.session('live-no-summary')).toBeNull();
+  });
+
+  it('takes the subject from the server’s session.json, never from a header it did not accept', async () => {
+    const dir = await writeSessionFolder(dataDir, sessionOf(weeks[0] as (typeof weeks)[number]));
+    const metaFile = path.join(dir, 'session.json');
+    const meta = JSON.parse(await readFile(metaFile, 'utf8')) as Record<string, unknown>;
+    // The header (in session.json and the recording) still names athlete-07; the server attached it to nobody.
+    await writeFile(metaFile, JSON.stringify({ ...meta, subject: null }));
+    const store = createLocalStore(dataDir);
+    expect((await store.session('athlete-07-w0'))?.subject).toBe(UNKNOWN_SUBJECT);
+    expect((await store.subjectHistory('athlete-07')).sessions).toEqual([]);
+    await writeFile(metaFile, JSON.stringify({ ...meta, subject: 'p-9' }));
+    expect((await store.session('athlete-07-w0'))?.subject).toBe('p-9');
   });
 });

@@ -123,11 +123,13 @@ export async function readStoredSession(dirOrSummary: string, id?: string): Prom
       : [];
   return {
     session: str(summary.session) ?? (isObject(meta) ? str(meta.id) : null) ?? id ?? path.basename(dir),
+    // The server's session.json says whose session it is (null: nobody's yet). A recording header only
+    // claims a subject, which the server may have refused: it counts only without a session.json.
     subject:
       str(summary.subject) ??
-      (isObject(meta) ? str(meta.subject) : null) ??
-      str(header?.subject) ??
-      UNKNOWN_SUBJECT,
+      (isObject(meta) && 'subject' in meta
+        ? (str(meta.subject) ?? UNKNOWN_SUBJECT)
+        : (str(header?.subject) ?? UNKNOWN_SUBJECT)),
     startedAt: new Date(Number.isFinite(startedAtMs) ? startedAtMs : 0).toISOString(),
     startedAtMs: Number.isFinite(startedAtMs) ? startedAtMs : 0,
     devices,

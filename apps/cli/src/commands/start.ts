@@ -11,6 +11,8 @@ interface StartFlags {
   logLevel: string;
   behindProxy?: boolean;
   resetAdminPassword?: boolean;
+  influx?: string;
+  influxSpool?: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -40,12 +42,19 @@ export function register(program: Command): void {
       'behind a TLS-terminating reverse proxy: trust X-Forwarded-* (client address, https → Secure cookies)',
     )
     .option('--reset-admin-password', 'print a new one-time password for the admin account, then run')
+    .option(
+      '--influx <URL>',
+      'also store every session’s results in InfluxDB 1.x, http://[user:pass@]host:port/database (created ' +
+        'if missing), and answer subject history from it [default: $HAMSTREAM_INFLUX_URL; none: data folder only]',
+    )
+    .option('--influx-spool <dir>', 'disk spool while InfluxDB is down or slow [default: DATA/influx-spool]')
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  npm start                                   # = hamstream start --demo, then open the printed URL\n' +
         '  hamstream start --demo --port 0             # the demo on any free port\n' +
         '  hamstream start --data /srv/hamstream --behind-proxy   # https via a reverse proxy on this host\n' +
+        '  hamstream start --influx http://127.0.0.1:8086/hamstream   # results + history in InfluxDB\n' +
         '\nThe first start creates the account "admin" and prints its one-time password once (change it at\n' +
         'the first sign-in). --demo prints a link that signs the browser in as the demo user, who sees\n' +
         'only the simulated demo data. Listens on 127.0.0.1 unless --host says otherwise.\n' +
@@ -57,8 +66,18 @@ export function register(program: Command): void {
         ...(flags.host !== undefined ? { host: flags.host } : {}),
         ...(flags.port !== undefined ? { port: flags.port } : {}),
         ...(flags.data !== undefined ? { data: flags.data } : {}),
+        ...(flags.influx !== undefined ? { influx: flags.influx } : {}),
       });
       if (!config.ok) throw new CliError(config.error);
+      const influxUrl = config.value.influxUrl;
+      if (influxUrl !== null) {
+        const { parseInfluxUrl } = await import('@hamstream/storage');
+        try {
+          parseInfluxUrl(influxUrl);
+        } catch (e) {
+          throw new CliError(`--influx: ${(e as Error).message}`);
+        }
+      }
       const speed = Number(flags.speed);
       if (!Number.isFinite(speed) || speed <= 0)
         throw new CliError(`--speed: a positive number (got "${flags.speed}")`);
@@ -77,6 +96,14 @@ export function register(program: Command): void {
           logger: { level: flags.logLevel },
           ...(flags.behindProxy ? { trustProxy: true } : {}),
           ...(flags.resetAdminPassword ? { resetAdminPassword: true } : {}),
+          ...(influxUrl !== null
+            ? {
+                influx: {
+                  url: influxUrl,
+                  ...(flags.influxSpool !== undefined ? { spoolDir: flags.influxSpool } : {}),
+                },
+              }
+            : {}),
         });
       } catch (e) {
         const code = (e as { code?: string }).code;
@@ -102,6 +129,7 @@ export function register(program: Command): void {
       }
       out.write(`hamstream is running: ${started.openUrl}\n`);
       out.write(`  data folder: ${started.dataDir}\n`);
+      if (influxUrl !== null) out.write(`  InfluxDB: ${influxUrl.replace(/\/\/[^@/]*@/, '//')}\n`);
       if (started.demo) {
         out.write(
           `  demo: ${started.demo.sessions.length} live sessions replaying fixtures at ${speed}× — open the URL above\n` +

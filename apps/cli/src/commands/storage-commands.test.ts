@@ -1,6 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AnalyzeOutput } from '@hamstream/core';
 import {
   createInfluxClient,
   type InfluxdProcess,
@@ -90,6 +92,66 @@ describe('hamstream backfill', () => {
     );
     expect((await run(['backfill', tmp, '--influx', `${influxd.baseUrl}/x`])).err).toMatch(
       /^hamstream: no sessions in /,
+    );
+  });
+});
+
+describe('hamstream analyze --influx', () => {
+  const NORDIC = path.resolve(
+    path.dirname(fileURLToPath(import.meta.url)),
+    '../../../../fixtures/nordic-curl_witmotion-wt901+tindeq-progressor_thigh+handle_clean.rec.jsonl.gz',
+  );
+
+  it('writes the recording’s results once, however often it runs (flag or env)', async () => {
+    const url = `${influxd.baseUrl}/one`;
+    const spool = path.join(tmp, 'analyze-spool');
+    const json = await run(['analyze', '--json', NORDIC, '--influx', url, '--spool', spool]);
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.out) as AnalyzeOutput;
+    const imuReps = doc.sets.filter((s) => s.device === 'R-thigh').reduce((n, s) => n + s.reps.length, 0);
+    const efforts = doc.sets.filter((s) => s.device === 'R-strap').reduce((n, s) => n + s.reps.length, 0);
+    expect(imuReps).toBeGreaterThan(0);
+    expect(json.err).toMatch(
+      /point\(s\) of session nordic-curl_witmotion-wt901\+tindeq-progressor_thigh\+handle_clean \(subject sim-011\) written to http:\/\/127\.0\.0\.1:\d+\/one\n/,
+    );
+    const client = createInfluxClient(parseInfluxUrl(url));
+    const count = async (measurement: string, field: string) =>
+      (
+        await client.query<{ count: number }>(
+          `SELECT count("${field}") AS "count" FROM "${measurement}" WHERE "subject" = 'sim-011'`,
+        )
+      )[0]?.count ?? 0;
+    expect(await count('reps', 'rep_index')).toBe(imuReps);
+    expect(await count('force_efforts', 'rep_index')).toBe(efforts);
+    expect(await count('sessions', 'set_count')).toBe(1);
+    const breaks = await client.query<{ break_deg: number }>(
+      `SELECT "break_deg" FROM "reps" WHERE "subject" = 'sim-011' AND "session" = 'nordic-curl_witmotion-wt901+tindeq-progressor_thigh+handle_clean'`,
+    );
+    expect(breaks.length).toBe(imuReps);
+
+    // Again through the environment, under an explicit session id: the first session's counts stay.
+    const saved = process.env.HAMSTREAM_INFLUX_URL;
+    process.env.HAMSTREAM_INFLUX_URL = url;
+    try {
+      const again = await run(['analyze', NORDIC, '--spool', spool]);
+      expect(again.code).toBe(0);
+      const other = await run(['analyze', NORDIC, '--spool', spool, '--session', 'n2', '--subject', 'p9']);
+      expect(other.code).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.HAMSTREAM_INFLUX_URL;
+      else process.env.HAMSTREAM_INFLUX_URL = saved;
+    }
+    expect(await count('reps', 'rep_index')).toBe(imuReps);
+    expect(await count('sessions', 'set_count')).toBe(1);
+    const p9 = await client.query<{ count: number }>(
+      `SELECT count("rep_index") AS "count" FROM "reps" WHERE "subject" = 'p9' AND "session" = 'n2'`,
+    );
+    expect(p9[0]?.count).toBe(imuReps);
+  }, 60_000);
+
+  it('refuses a bad URL before analysing', async () => {
+    expect((await run(['analyze', NORDIC, '--influx', 'ftp://x/y'])).err).toMatch(
+      /^hamstream: --influx: unsupported protocol/,
     );
   });
 });

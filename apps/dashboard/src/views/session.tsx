@@ -2,6 +2,7 @@ import { KNOWN_ACTIVITIES, type SessionLiveState, SIDES } from '@hamstream/proto
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { RomBars, TraceChart } from '../components/charts.js';
+import { HistoryPanel } from '../components/history-panel.js';
 import { Alerts, SensorChips, Stat } from '../components/status.js';
 import { fmtActivity, fmtNumber } from '../format.js';
 import type { LiveClient } from '../live-client.js';
@@ -196,6 +197,7 @@ export function SessionView({ client, session }: { client: LiveClient; session: 
           />
         </section>
       ) : null}
+      {s.subject ? <HistoryPanel subject={s.subject} refreshKey={s.status} /> : null}
       <SensorChips devices={s.devices} />
     </main>
   );

@@ -25,6 +25,7 @@ import type {
   SessionStore,
   StoredSummary,
 } from '../storage/session-store.js';
+import type { LiveResultsSink, SessionPointsTap } from './influx-live.js';
 import { type LiveEngine, type LiveEngineFactory, rxLiveEngine } from './live-engine.js';
 import {
   type ChangeLevel,
@@ -48,6 +49,8 @@ export const SESSION_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export class LiveSession {
   appender: RecordingAppender | null = null;
   engine: LiveEngine | null = null;
+  /** The results store's view of this session's engine (InfluxDB), null without one. */
+  resultsTap: SessionPointsTap | null = null;
   /** socket id of the ingest connection feeding it right now. */
   ingestConn: string | null = null;
   /** Settles when a restored recording has been replayed into the engine. */
@@ -82,6 +85,8 @@ export interface RegistryOptions {
   store: SessionStore;
   logger: Logger;
   engineFactory?: LiveEngineFactory;
+  /** Where each session's engine results also go (InfluxDB); none: the data folder only. */
+  results?: LiveResultsSink;
   /**
    * May a session take the subject its recording header names (when it has none)? The subject decides
    * who sees the session, so a daemon must not attach it to someone else's patient. Default: yes.
@@ -103,6 +108,7 @@ export class LiveSessionRegistry {
   private readonly store: SessionStore;
   private readonly logger: Logger;
   private readonly engineFactory: LiveEngineFactory;
+  private readonly results: LiveResultsSink | null;
   private readonly nowIso: () => string;
   private readonly canAdoptSubject: (meta: SessionMeta, subject: string) => boolean;
 
@@ -111,6 +117,7 @@ export class LiveSessionRegistry {
     this.logger = opts.logger;
     this.canAdoptSubject = opts.canAdoptSubject ?? (() => true);
     this.engineFactory = opts.engineFactory ?? rxLiveEngine;
+    this.results = opts.results ?? null;
     this.nowIso = opts.nowIso ?? (() => new Date().toISOString());
   }
 
@@ -196,12 +203,17 @@ export class LiveSessionRegistry {
   private startEngine(session: LiveSession, header: RecordingHeader): void {
     const targets = this.targetsFor(session.meta.subject);
     const baselineSpm = targets.cadence?.baselineSpm ?? undefined;
+    const tap =
+      this.results?.openSession({ session: session.id, subject: session.model.subject, header }) ?? null;
+    session.resultsTap = tap;
     session.engine = this.engineFactory(
       header,
       baselineSpm !== undefined ? { baselineSpm } : {},
       (u) => {
         const level = session.model.apply(u);
         if (level > session.pendingLevel) session.pendingLevel = level;
+        // In memory only (the sink batches and spools off this path): the engine never waits for it.
+        tap?.update(u);
       },
       (e) => this.logger.error({ session: session.id, err: e }, 'engine failed; the recording continues'),
     );
@@ -442,6 +454,8 @@ export class LiveSessionRegistry {
       await session.ready;
       const output = session.engine ? await session.engine.complete() : null;
       session.engine = null;
+      session.resultsTap?.finished(output);
+      session.resultsTap = null;
       await session.appender?.close();
       session.meta = { ...session.meta, status: 'ended', endedAt: this.nowIso() };
       session.ingestConn = null;

@@ -1,4 +1,5 @@
 import { ApiErrorSchema, IdSchema } from '@hamstream/protocol';
+import type { HistoryStore } from '@hamstream/storage';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AuthService } from '../auth/auth-service.js';
@@ -20,6 +21,8 @@ export interface RouteDeps {
   uploadLimits: UploadLimits;
   /** A folder for uploads being validated (inside the data folder: same file system, same permissions). */
   uploadDir: string;
+  /** Subject history: InfluxDB when configured, else the data folder. */
+  history: HistoryStore;
 }
 
 /** Error responses every protected route may give. */

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type {
   AccountDto,
@@ -14,6 +15,7 @@ import type {
   SubjectDto,
   TargetsDto,
 } from '@hamstream/protocol';
+import type { SubjectHistory } from '@hamstream/storage';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   adminBearer,
@@ -24,6 +26,12 @@ import {
   type TestServer,
   testHeader,
 } from '../testing/harness.js';
+
+/** A real recording (Nordic curls: thigh IMU + force gauge), stored through the same path as an upload. */
+const NORDIC_FIXTURE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../../fixtures/nordic-curl_witmotion-wt901+tindeq-progressor_thigh+handle_clean.rec.jsonl.gz',
+);
 
 let server: TestServer;
 let admin: string;
@@ -97,6 +105,54 @@ const cases: Record<string, () => Promise<void>> = {
     expect((await inject('GET', '/api/subjects/nobody')).statusCode).toBe(404);
     await inject('POST', '/api/subjects', { id: 'p1', note: 'left ACL' });
     expect((await inject('GET', '/api/subjects/p1')).json()).toMatchObject({ id: 'p1', note: 'left ACL' });
+  },
+  'GET /api/subjects/:id/history': async () => {
+    await inject('POST', '/api/subjects', { id: 'athlete-07' });
+    await inject('POST', '/api/subjects', { id: 'sim-011' });
+    const empty = (await inject('GET', '/api/subjects/athlete-07/history')).json();
+    expect(empty).toMatchObject({ subject: 'athlete-07', sessions: [], rom: [], cadence: null });
+    for (const id of ['n1', 'n2']) {
+      await inject('POST', '/api/sessions', { id, subject: 'athlete-07' });
+      expect((await server.registry.importRecording(id, NORDIC_FIXTURE)).ok).toBe(true);
+    }
+    // A live (not ended) session of the subject is not a progress point yet.
+    await inject('POST', '/api/sessions', { id: 'n3', subject: 'athlete-07' });
+    await liveSession('n3');
+    const res = await inject('GET', '/api/subjects/athlete-07/history');
+    expect(res.statusCode).toBe(200);
+    const h = res.json<SubjectHistory>();
+    expect(h.sessions.map((s) => s.session)).toEqual(['n1', 'n2']);
+    expect(h.sessions[0]!.startedAt).toBe('2026-05-01T20:49:00.000Z');
+    const summary = (await inject('GET', '/api/sessions/n1/summary')).json<SessionSummaryDto>();
+    const thighReps = summary.analysis.sets.filter((x) => x.device === 'R-thigh').flatMap((x) => x.reps);
+    const meanBreak = thighReps.reduce((a, r) => a + (r.breakDeg ?? 0), 0) / thighReps.length;
+    expect(h.nordicBreak).toHaveLength(1);
+    expect(h.nordicBreak[0]).toMatchObject({ metric: 'breakDeg', side: 'right', unit: 'deg' });
+    expect(h.nordicBreak[0]!.baseline).toBeCloseTo(meanBreak, 6);
+    // The same recording twice: the second session shows no real change against the first.
+    expect(h.nordicBreak[0]!.points.map((p) => p.change.status)).toEqual(['baseline', 'no-real-change']);
+    expect(h.peakForce.map((x) => x.activity)).toEqual(['nordic-curl']);
+    expect(h.peakForce[0]!.baseline).toBeGreaterThan(300);
+    expect(h.mdc.romDeg.value).toBe(5);
+    // The recording header names sim-011: a claim, not the session's subject.
+    expect((await inject('GET', '/api/subjects/sim-011/history')).json()).toMatchObject({ sessions: [] });
+    // Range: inclusive bounds on the session start.
+    const late = await inject('GET', '/api/subjects/athlete-07/history?from=2026-05-01T20:49:00.001Z');
+    expect(late.json()).toMatchObject({
+      sessions: [],
+      range: { from: '2026-05-01T20:49:00.001Z', to: null },
+    });
+    const within = await inject(
+      'GET',
+      '/api/subjects/athlete-07/history?from=2026-05-01T00:00:00Z&to=2026-05-01T20:49:00Z',
+    );
+    expect(within.json<SubjectHistory>().sessions).toHaveLength(2);
+    // Bad ranges and unknown parameters are refused; an unknown subject is 404.
+    for (const q of ['from=yesterday', 'to=2026-05-01T00:00:00Z&from=2026-05-02T00:00:00Z', 'limit=3']) {
+      const bad = await inject('GET', `/api/subjects/athlete-07/history?${q}`);
+      expect(bad.statusCode, q).toBe(400);
+    }
+    expect((await inject('GET', '/api/subjects/nobody/history')).statusCode).toBe(404);
   },
   'PATCH /api/subjects/:id': async () => {
     expect((await inject('PATCH', '/api/subjects/p1', { note: 'x' })).statusCode).toBe(404);

@@ -14,7 +14,7 @@ function therapistMustExist(auth: AuthService, id: string): void {
 }
 
 /** Subjects (pseudonymous patients): each owned by one therapist; runners see only themself. */
-export const subjectRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { store, auth }) => {
+export const subjectRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { store, auth, history }) => {
   app.get(
     '/api/subjects',
     {
@@ -111,4 +111,83 @@ export const subjectRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
       return next;
     },
   );
+
+  app.get(
+    '/api/subjects/:id/history',
+    {
+      // The subject's own runner, its therapist, admins (like the subject itself).
+      config: { access: 'account', owns: { kind: 'subject', param: 'id' } },
+      schema: {
+        summary:
+          'Progress across sessions: ROM per exercise, peak force and asymmetry, Nordic break angle, cadence; ' +
+          'each point flagged against the first session in range with the minimal detectable change',
+        params: IdParams,
+        querystring: HistoryQuery,
+        response: { 200: SubjectHistorySchema, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const { from, to } = req.query;
+      if (from !== undefined && to !== undefined && Date.parse(from) > Date.parse(to)) {
+        throw new ProblemError(problem('BAD_REQUEST', '`from` is after `to`'));
+      }
+      return history.subjectHistory(req.params.id, {
+        ...(from !== undefined ? { from } : {}),
+        ...(to !== undefined ? { to } : {}),
+      });
+    },
+  );
 };
+
+const HistoryQuery = Type.Object(
+  {
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'sessions started at or after' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'sessions started at or before' })),
+  },
+  { additionalProperties: false },
+);
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+const ProgressSeriesSchema = Type.Object({
+  metric: Type.String(),
+  activity: Nullable(Type.String()),
+  side: Nullable(Type.String()),
+  unit: Type.String(),
+  baseline: Type.Number(),
+  points: Type.Array(
+    Type.Object({
+      session: Type.String(),
+      startedAt: Type.String(),
+      value: Type.Number(),
+      change: Type.Object({
+        status: Type.String(),
+        delta: Type.Number(),
+        deltaPct: Nullable(Type.Number()),
+        mdc: Type.Number(),
+      }),
+    }),
+  ),
+});
+
+const MdcSchema = Type.Object({
+  value: Type.Number(),
+  relative: Type.Boolean(),
+  unit: Type.String(),
+  better: Type.String(),
+  source: Type.String(),
+  assumption: Type.Boolean(),
+});
+
+/** `SubjectHistory` of @hamstream/storage (same from the data folder and from InfluxDB). */
+export const SubjectHistorySchema = Type.Object({
+  subject: Type.String(),
+  range: Type.Object({ from: Nullable(Type.String()), to: Nullable(Type.String()) }),
+  sessions: Type.Array(Type.Object({ session: Type.String(), startedAt: Type.String() })),
+  rom: Type.Array(ProgressSeriesSchema),
+  peakForce: Type.Array(ProgressSeriesSchema),
+  asymmetry: Type.Array(ProgressSeriesSchema),
+  nordicBreak: Type.Array(ProgressSeriesSchema),
+  cadence: Nullable(ProgressSeriesSchema),
+  mdc: Type.Record(Type.String(), MdcSchema),
+});

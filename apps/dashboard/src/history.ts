@@ -1,0 +1,128 @@
+/**
+ * Subject history as the server answers it (`GET /api/subjects/:id/history`, the `SubjectHistory` of
+ * @hamstream/storage — typed here structurally: the dashboard bundle does not pull in the storage
+ * package), and its reduction to the history panel's charts.
+ */
+export type ChangeStatus =
+  | 'baseline'
+  | 'no-real-change'
+  | 'improved'
+  | 'worsened'
+  | 'increased'
+  | 'decreased';
+
+export interface ProgressPointDto {
+  session: string;
+  startedAt: string;
+  value: number;
+  change: { status: ChangeStatus; delta: number; deltaPct: number | null; mdc: number };
+}
+
+export interface ProgressSeriesDto {
+  metric: string;
+  activity: string | null;
+  side: string | null;
+  unit: string;
+  baseline: number;
+  points: ProgressPointDto[];
+}
+
+export interface SubjectHistoryDto {
+  subject: string;
+  range: { from: string | null; to: string | null };
+  sessions: { session: string; startedAt: string }[];
+  rom: ProgressSeriesDto[];
+  peakForce: ProgressSeriesDto[];
+  asymmetry: ProgressSeriesDto[];
+  nordicBreak: ProgressSeriesDto[];
+  cadence: ProgressSeriesDto | null;
+  mdc: Record<
+    string,
+    { value: number; relative: boolean; unit: string; source: string; assumption: boolean }
+  >;
+}
+
+export interface HistoryLine {
+  label: string;
+  /** One value per session of the chart (null: not measured in that session). */
+  values: (number | null)[];
+  /** The newest measured point's change against the baseline. */
+  latest: ProgressPointDto | null;
+}
+
+export interface HistoryChart {
+  key: string;
+  title: string;
+  unit: string;
+  /** Session start times, seconds since the epoch (the x axis), oldest first. */
+  xS: number[];
+  sessions: string[];
+  lines: HistoryLine[];
+  /** MDC note shown under the chart. */
+  mdcNote: string;
+}
+
+const CHANGE_TEXT: Record<ChangeStatus, string> = {
+  baseline: 'baseline',
+  'no-real-change': 'no real change',
+  improved: 'improved',
+  worsened: 'worsened',
+  increased: 'increased',
+  decreased: 'decreased',
+};
+
+/** What a change flag says, in words ("no real change" below the minimal detectable change). */
+export function changeText(status: ChangeStatus): string {
+  return CHANGE_TEXT[status];
+}
+
+/** good / bad / neutral colouring of a flag. */
+export function changeTone(status: ChangeStatus): 'ok' | 'bad' | null {
+  return status === 'improved' ? 'ok' : status === 'worsened' ? 'bad' : null;
+}
+
+function seriesLabel(s: ProgressSeriesDto): string {
+  return [s.activity?.replace(/-/g, ' '), s.side].filter(Boolean).join(' · ') || s.metric;
+}
+
+function mdcNote(h: SubjectHistoryDto, metric: string): string {
+  const m = h.mdc[metric];
+  if (!m) return '';
+  const v = m.relative ? `${m.value} % of baseline` : `${m.value} ${m.unit}`;
+  return `changes under ${v} (minimal detectable change${m.assumption ? ', assumed' : ''}) count as no real change`;
+}
+
+function chart(
+  h: SubjectHistoryDto,
+  key: string,
+  title: string,
+  metric: string,
+  series: readonly ProgressSeriesDto[],
+): HistoryChart | null {
+  if (series.length === 0) return null;
+  const used = h.sessions.filter((s) => series.some((x) => x.points.some((p) => p.session === s.session)));
+  return {
+    key,
+    title,
+    unit: series[0]!.unit,
+    xS: used.map((s) => Date.parse(s.startedAt) / 1000),
+    sessions: used.map((s) => s.session),
+    lines: series.map((s) => ({
+      label: seriesLabel(s),
+      values: used.map((u) => s.points.find((p) => p.session === u.session)?.value ?? null),
+      latest: s.points.at(-1) ?? null,
+    })),
+    mdcNote: mdcNote(h, metric),
+  };
+}
+
+/** The panel's charts, only those with data: ROM per exercise, peak force, asymmetry, Nordic break, cadence. */
+export function historyCharts(h: SubjectHistoryDto): HistoryChart[] {
+  return [
+    chart(h, 'rom', 'ROM per exercise', 'romDeg', h.rom),
+    chart(h, 'force', 'Peak force', 'peakForceN', h.peakForce),
+    chart(h, 'asym', 'Left/right asymmetry (peak force)', 'asymmetryPct', h.asymmetry),
+    chart(h, 'break', 'Nordic break angle', 'breakDeg', h.nordicBreak),
+    chart(h, 'cadence', 'Running cadence', 'cadenceSpm', h.cadence ? [h.cadence] : []),
+  ].filter((c): c is HistoryChart => c !== null);
+}
