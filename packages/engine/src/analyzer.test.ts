@@ -387,3 +387,65 @@ describe('createAnalyzer: imported samples and sides', () => {
     ]);
   });
 });
+
+describe('createAnalyzer: raw samples for storage (rawSamples)', () => {
+  it('hands on every aligned sample once, in order, without changing the analysis', () => {
+    const events = witmotionSession();
+    const plain = runAll(header([LSHANK]), events);
+    let count = 0;
+    let prev = Number.NEGATIVE_INFINITY;
+    let ordered = true;
+    let finite = true;
+    const analyzer = createAnalyzer(header([LSHANK]), {
+      display: false,
+      rawSamples: {
+        imu: (b) => {
+          for (let i = 0; i < b.count; i++) {
+            if (!(b.tS[i]! > prev)) ordered = false;
+            prev = b.tS[i]!;
+            for (let k = 0; k < 3; k++) {
+              if (!Number.isFinite(b.accMs2![3 * i + k]!) || !Number.isFinite(b.gyroDps![3 * i + k]!)) {
+                finite = false;
+              }
+            }
+          }
+          count += b.count;
+        },
+        force: () => {
+          throw new Error('no force device here');
+        },
+      },
+    });
+    for (const e of events) analyzer.push(e);
+    analyzer.finish();
+    expect(count).toBe(plain.output.quality[0]!.samples);
+    expect(ordered).toBe(true);
+    expect(finite).toBe(true);
+    expect(analyzer.output()).toEqual(createAnalyzerOutput(events));
+  });
+
+  it('keeps analysing when the consumer throws, with one warning', () => {
+    const analyzer = createAnalyzer(header([LSHANK]), {
+      display: false,
+      rawSamples: {
+        imu: () => {
+          throw new Error('disk full');
+        },
+        force: () => {},
+      },
+    });
+    const updates: EngineUpdate[] = [];
+    for (const e of witmotionSession()) updates.push(...analyzer.push(e));
+    updates.push(...analyzer.finish());
+    const warnings = updates.filter((u) => u.type === 'warning' && u.message.includes('raw sample'));
+    expect(warnings).toHaveLength(1);
+    expect(analyzer.output().quality[0]!.samples).toBe(2 * (3000 - 110));
+  });
+});
+
+function createAnalyzerOutput(events: readonly RecordingEvent[]) {
+  const analyzer = createAnalyzer(header([LSHANK]), { display: false });
+  for (const e of events) analyzer.push(e);
+  analyzer.finish();
+  return analyzer.output();
+}

@@ -43,6 +43,19 @@ export interface AnalyzerOptions {
   processors?: Partial<ProcessorFactories>;
   /** Driver lookup (tests); default: the @hamstream/sensors registry. */
   getDriver?: (id: string) => SensorDriver | undefined;
+  /**
+   * Every aligned sample as it goes to the metric processors (timeline times, gaps already split out),
+   * for raw storage (`--store-raw`). Called synchronously; the batches' arrays are the engine's buffers,
+   * valid during the call only (copy or serialise what you keep). Not part of the update stream, which
+   * stays plain JSON.
+   */
+  rawSamples?: RawSampleSink;
+}
+
+/** Receives the aligned samples (see AnalyzerOptions.rawSamples). */
+export interface RawSampleSink {
+  imu(batch: ImuBatch): void;
+  force(batch: ForceBatch): void;
 }
 
 /**
@@ -325,6 +338,8 @@ class Engine implements Analyzer {
 
   onImu(dev: DeviceState, batch: ImuBatch): void {
     if (batch.count === 0) return;
+    const raw = this.options.rawSamples;
+    if (raw) this.toRaw(dev, () => raw.imu(batch));
     // Cadence from the raw IMU data, in gait periods.
     this.route(dev, 'imu', batch.tS, batch.count, 'imu', (set, from, to) => {
       if (set.role === 'cadence') this.pushCadenceImu(dev, sliceImu(batch, from, to));
@@ -361,6 +376,8 @@ class Engine implements Analyzer {
 
   onForce(dev: DeviceState, batch: ForceBatch): void {
     if (batch.count === 0) return;
+    const raw = this.options.rawSamples;
+    if (raw) this.toRaw(dev, () => raw.force(batch));
     this.displayForce(dev, batch);
     this.route(dev, 'force', batch.tS, batch.count, 'force', (set, from, to) => {
       if (set.role === 'force' && set.forceDetector) {
@@ -838,6 +855,16 @@ class Engine implements Analyzer {
    * Runs a metric processor; if it throws, the device's processor is dropped with a warning instead of
    * ending the whole analysis (one device's trouble never stops the others).
    */
+  /** A failing raw-sample consumer must not stop the analysis (warned once per device). */
+  private toRaw(dev: DeviceState, run: () => void): void {
+    try {
+      run();
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.warnOnce(dev.info.id, 'processor-error', `raw sample consumer failed: ${message}`);
+    }
+  }
+
   private guard<T>(dev: DeviceState, what: string, run: () => T): T | null {
     try {
       return run();

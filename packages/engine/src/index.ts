@@ -1,6 +1,6 @@
 export { type ActivityPeriod, ActivityTimeline } from './activity/activity-timeline.js';
 export { GAIT_ACTIVITIES, setRoleFor } from './activity/set-role.js';
-export { type Analyzer, type AnalyzerOptions, createAnalyzer } from './analyzer.js';
+export { type Analyzer, type AnalyzerOptions, createAnalyzer, type RawSampleSink } from './analyzer.js';
 export {
   type AccuracyRow,
   CADENCE_SETTLE_S,
