@@ -243,7 +243,7 @@ describe('createAnalyzer: force gauge (Tindeq bytes)', () => {
 
   it('aligns on the device clock across its wrap: 12.5 ms apart, no gap', () => {
     const pushes = log.forceDetectors.flatMap((d) => d.pushes);
-    expect(pushes.length).toBeGreaterThan(50);
+    expect(pushes.length).toBeGreaterThan(10);
     // The device's own spacing (to the offset's drift allowance), whatever the BLE bunching.
     for (const [first, last, count] of pushes) {
       if (count >= 8) expect((last - first) / (count - 1) / 0.0125).toBeCloseTo(1, 2);
@@ -299,7 +299,8 @@ describe('createAnalyzer: Polar Verity Sense separate ACC and GYRO streams', () 
 
   it('pairs the accelerometer onto gyro times by linear interpolation', () => {
     const all = log.imu;
-    expect(all.length).toBeGreaterThan(10);
+    // Batch analysis (display off) hands on batches of up to 2 s: 8 s of data → several.
+    expect(all.length).toBeGreaterThanOrEqual(4);
     let checked = 0;
     for (const b of all) {
       expect(b.gyro).not.toBeNull();

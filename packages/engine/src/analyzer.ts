@@ -24,7 +24,13 @@ import type { SensorDriver } from '@hamstream/sensors';
 import { getDriver as registryGetDriver } from '@hamstream/sensors';
 import { type ActivityPeriod, ActivityTimeline } from './activity/activity-timeline.js';
 import { setRoleFor } from './activity/set-role.js';
-import { ForceBatcher, ImuBatcher } from './device/batcher.js';
+import {
+  ANALYSIS_BATCH_LIMITS,
+  type BatchLimits,
+  ForceBatcher,
+  ImuBatcher,
+  LIVE_BATCH_LIMITS,
+} from './device/batcher.js';
 import { DeviceInput, type DeviceSink } from './device/device-input.js';
 import { OutputBuilder } from './output/output-builder.js';
 import { finiteOrNull, sanitizeRep, sanitizeSummary } from './output/sanitize.js';
@@ -138,8 +144,8 @@ class DeviceState implements DeviceSink {
     private readonly engine: Engine,
   ) {
     this.input = new DeviceInput(info, driver, this);
-    this.imuBatcher = new ImuBatcher(info.id, (b) => engine.onImu(this, b));
-    this.forceBatcher = new ForceBatcher(info.id, (b) => engine.onForce(this, b));
+    this.imuBatcher = new ImuBatcher(info.id, (b) => engine.onImu(this, b), engine.batchLimits);
+    this.forceBatcher = new ForceBatcher(info.id, (b) => engine.onForce(this, b), engine.batchLimits);
   }
 
   imu(
@@ -183,6 +189,8 @@ class DeviceState implements DeviceSink {
 
 class Engine implements Analyzer {
   nowS = 0;
+  /** Larger batches when nobody watches the trace (`display: false`). */
+  readonly batchLimits: BatchLimits;
   private out: EngineUpdate[] = [];
   private readonly builder: OutputBuilder;
   private readonly timeline: ActivityTimeline;
@@ -213,6 +221,7 @@ class Engine implements Analyzer {
     this.angleStepS = display === false ? Number.POSITIVE_INFINITY : 1 / (display?.angleHz ?? 30);
     this.forceStepS = display === false ? Number.POSITIVE_INFINITY : 1 / (display?.forceHz ?? 30);
     this.qualityEveryS = options.qualityEveryS ?? 1;
+    this.batchLimits = display === false ? ANALYSIS_BATCH_LIMITS : LIVE_BATCH_LIMITS;
     const lookup = options.getDriver ?? registryGetDriver;
     for (const info of header.devices) {
       const driver = info.driver === 'imported' ? null : findDriver(lookup, info.driver);

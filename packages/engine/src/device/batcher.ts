@@ -5,6 +5,20 @@ export const BATCH_MAX_SAMPLES = 64;
 /** Longest stretch of data held back for batching, s (the live trace lags at most this much). */
 export const BATCH_MAX_SPAN_S = 0.2;
 
+/** How much a batcher collects before handing on: whichever limit is reached first. */
+export interface BatchLimits {
+  maxSamples: number;
+  maxSpanS: number;
+}
+
+/** Live: small batches, so the dashboard's trace lags at most BATCH_MAX_SPAN_S. */
+export const LIVE_BATCH_LIMITS: BatchLimits = { maxSamples: BATCH_MAX_SAMPLES, maxSpanS: BATCH_MAX_SPAN_S };
+/**
+ * Batch analysis (no display): nobody waits for the trace, so batches are larger and the processors'
+ * per-call costs are spread over more samples. Results are the same (the processors are batch-invariant).
+ */
+export const ANALYSIS_BATCH_LIMITS: BatchLimits = { maxSamples: 512, maxSpanS: 2 };
+
 /**
  * A grow-only buffer with exact-length views of its first n values, cached per n: emitting a batch
  * allocates nothing in the steady state (a few distinct batch sizes recur), and processors still see
@@ -13,9 +27,12 @@ export const BATCH_MAX_SPAN_S = 0.2;
 class Growable {
   data: Float64Array;
   private views: (Float64Array | undefined)[] = [];
+  /** Views up to this length are cached (a batch is at most the initial size, or a few times it). */
+  private readonly cacheUpTo: number;
 
   constructor(size: number) {
     this.data = new Float64Array(size);
+    this.cacheUpTo = 4 * size;
   }
 
   ensure(size: number): void {
@@ -33,7 +50,7 @@ class Growable {
     let v = this.views[n];
     if (v === undefined) {
       v = this.data.subarray(0, n);
-      if (n <= 4 * BATCH_MAX_SAMPLES) this.views[n] = v;
+      if (n <= this.cacheUpTo) this.views[n] = v;
     }
     return v;
   }
@@ -47,19 +64,29 @@ class Growable {
  * only (the processors copy what they keep).
  */
 export class ImuBatcher {
-  private readonly t = new Growable(BATCH_MAX_SAMPLES);
-  private readonly acc = new Growable(3 * BATCH_MAX_SAMPLES);
-  private readonly gyro = new Growable(3 * BATCH_MAX_SAMPLES);
+  private readonly t: Growable;
+  private readonly acc: Growable;
+  private readonly gyro: Growable;
   /** Samples the buffers hold. */
-  private capacity = BATCH_MAX_SAMPLES;
+  private capacity: number;
   private n = 0;
   private hasAcc = false;
   private hasGyro = false;
+  private readonly maxSamples: number;
+  private readonly maxSpanS: number;
 
   constructor(
     private readonly device: string,
     private readonly emit: (batch: ImuBatch) => void,
-  ) {}
+    limits: BatchLimits = LIVE_BATCH_LIMITS,
+  ) {
+    this.maxSamples = limits.maxSamples;
+    this.maxSpanS = limits.maxSpanS;
+    this.capacity = limits.maxSamples;
+    this.t = new Growable(limits.maxSamples);
+    this.acc = new Growable(3 * limits.maxSamples);
+    this.gyro = new Growable(3 * limits.maxSamples);
+  }
 
   /** `m` samples: times tS[tFrom + i], values at sample index vFrom + i (xyz interleaved). */
   push(
@@ -98,7 +125,7 @@ export class ImuBatcher {
       for (let i = 0; i < 3 * m; i++) d[base + i] = gyroDps[from + i]!;
     }
     this.n = n;
-    if (n >= BATCH_MAX_SAMPLES || t[n - 1]! - t[0]! >= BATCH_MAX_SPAN_S) this.flush();
+    if (n >= this.maxSamples || t[n - 1]! - t[0]! >= this.maxSpanS) this.flush();
   }
 
   flush(): void {
@@ -117,14 +144,22 @@ export class ImuBatcher {
 
 /** The same for force samples. */
 export class ForceBatcher {
-  private readonly t = new Growable(BATCH_MAX_SAMPLES);
-  private readonly f = new Growable(BATCH_MAX_SAMPLES);
+  private readonly t: Growable;
+  private readonly f: Growable;
   private n = 0;
+  private readonly maxSamples: number;
+  private readonly maxSpanS: number;
 
   constructor(
     private readonly device: string,
     private readonly emit: (batch: ForceBatch) => void,
-  ) {}
+    limits: BatchLimits = LIVE_BATCH_LIMITS,
+  ) {
+    this.maxSamples = limits.maxSamples;
+    this.maxSpanS = limits.maxSpanS;
+    this.t = new Growable(limits.maxSamples);
+    this.f = new Growable(limits.maxSamples);
+  }
 
   push(tS: Float64Array, tFrom: number, forceN: Float64Array, vFrom: number, m: number): void {
     if (m <= 0) return;
@@ -141,7 +176,7 @@ export class ForceBatcher {
       f[o + i] = forceN[vFrom + i]!;
     }
     this.n = n;
-    if (n >= BATCH_MAX_SAMPLES || t[n - 1]! - t[0]! >= BATCH_MAX_SPAN_S) this.flush();
+    if (n >= this.maxSamples || t[n - 1]! - t[0]! >= this.maxSpanS) this.flush();
   }
 
   flush(): void {

@@ -3,6 +3,7 @@ import { concatMap, from, lastValueFrom, map, timer, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { loadFixture } from '../test-support/fixture.js';
+import { createAnalyzer } from '../analyzer.js';
 import type { EngineUpdate } from '../types.js';
 import { analyzeEvents } from './analyze-events.js';
 import { collectAnalyzeOutput } from './collect-analyze-output.js';
@@ -52,5 +53,17 @@ describe.each([
     expect(pacedOutput).toEqual(fullOutput);
     // And the document is not trivially empty.
     expect(fullOutput.sets.some((s) => s.repCount > 0)).toBe(true);
+  });
+
+  it('`hamstream analyze` (no display, larger batches and release chunks) gives the live document', () => {
+    const live = createAnalyzer(header);
+    const batch = createAnalyzer(header, { display: false });
+    for (const e of events) {
+      live.push(e);
+      batch.push(e);
+    }
+    live.finish();
+    batch.finish();
+    expect(batch.output()).toEqual(live.output());
   });
 });
