@@ -87,6 +87,8 @@ const SET_CLOSE_GRACE_S = 15;
 const MAX_REUSED_PACKET_BYTES = 1024;
 /** A gait device's cadence restarts when its data resumes after this much time outside gait periods, s. */
 const CADENCE_RESUME_S = 1;
+/** Batch analysis: clock-less streams are timed in runs of about this much data, s. */
+const ANALYSIS_HOST_RELEASE_CHUNK_S = 0.5;
 
 export function createAnalyzer(header: RecordingHeader, options: AnalyzerOptions = {}): Analyzer {
   return new Engine(header, options);
@@ -143,7 +145,7 @@ class DeviceState implements DeviceSink {
     driver: SensorDriver | null,
     private readonly engine: Engine,
   ) {
-    this.input = new DeviceInput(info, driver, this);
+    this.input = new DeviceInput(info, driver, this, engine.hostReleaseChunkS);
     this.imuBatcher = new ImuBatcher(info.id, (b) => engine.onImu(this, b), engine.batchLimits);
     this.forceBatcher = new ForceBatcher(info.id, (b) => engine.onForce(this, b), engine.batchLimits);
   }
@@ -191,6 +193,8 @@ class Engine implements Analyzer {
   nowS = 0;
   /** Larger batches when nobody watches the trace (`display: false`). */
   readonly batchLimits: BatchLimits;
+  /** Clock-less sensors' notifications timed in runs when nobody watches the trace (same times). */
+  readonly hostReleaseChunkS: number;
   private out: EngineUpdate[] = [];
   private readonly builder: OutputBuilder;
   private readonly timeline: ActivityTimeline;
@@ -222,6 +226,7 @@ class Engine implements Analyzer {
     this.forceStepS = display === false ? Number.POSITIVE_INFINITY : 1 / (display?.forceHz ?? 30);
     this.qualityEveryS = options.qualityEveryS ?? 1;
     this.batchLimits = display === false ? ANALYSIS_BATCH_LIMITS : LIVE_BATCH_LIMITS;
+    this.hostReleaseChunkS = display === false ? ANALYSIS_HOST_RELEASE_CHUNK_S : 0;
     const lookup = options.getDriver ?? registryGetDriver;
     for (const info of header.devices) {
       const driver = info.driver === 'imported' ? null : findDriver(lookup, info.driver);

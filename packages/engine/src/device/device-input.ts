@@ -185,10 +185,15 @@ export class DeviceInput {
   private readonly oneT = new Float64Array(1);
   private readonly oneUs = new Float64Array(1);
 
+  /**
+   * @param hostReleaseChunkS how long clock-less streams hold notifications beyond their lookahead to
+   *   time them in runs (batch analysis; 0 live: see HostClockStream).
+   */
   constructor(
     readonly info: DeviceInfo,
     driver: SensorDriver | null,
     private readonly sink: DeviceSink,
+    private readonly hostReleaseChunkS = 0,
   ) {
     const decoder = driver ? driver.createDecoder(info.config) : null;
     this.decoder = decoder;
@@ -468,7 +473,7 @@ export class DeviceInput {
     let host = this.hostStreams.get(name);
     if (!host) {
       const nominal = name === 'rsc' ? DEFAULT_RATE_HZ.rsc : (this.nominalRateHz ?? defaultRateHz);
-      host = this.createHostStream(name, new HostClockStream<number>(nominal));
+      host = this.createHostStream(name, new HostClockStream<number>(nominal, this.hostReleaseChunkS));
       this.hostStreams.set(name, host);
       this.streams.set(name, host.clock);
     }

@@ -88,7 +88,16 @@ export class HostClockStream<P> extends StreamClock {
   private recentTail = 0;
   private readonly fit = new FloorLineFit();
 
-  constructor(nominalRateHz: number) {
+  /**
+   * @param releaseChunkS 0 (live): each notification is released as soon as it is HOST_LOOKAHEAD_S old.
+   *   Larger (batch analysis): notifications are held that much longer and released together in one
+   *   call (one run of samples, gaps indexed within it; the payload given is the first notification's).
+   *   The times are the same either way: each notification is timed from the same lookahead window.
+   */
+  constructor(
+    nominalRateHz: number,
+    private readonly releaseChunkS = 0,
+  ) {
     super(nominalRateHz);
   }
 
@@ -116,16 +125,46 @@ export class HostClockStream<P> extends StreamClock {
     this.qReceived[slot] = this.received;
     this.qPayload[slot] = payload;
     this.tail++;
-    while (this.head < this.tail && this.qHostS[this.head & this.mask]! + HOST_LOOKAHEAD_S <= hostS) {
-      this.releaseNext(release);
+    if (this.releaseChunkS === 0) {
+      while (this.head < this.tail && this.qHostS[this.head & this.mask]! + HOST_LOOKAHEAD_S <= hostS) {
+        this.releaseNext(release);
+      }
+    } else if (this.qHostS[this.head & this.mask]! + HOST_LOOKAHEAD_S + this.releaseChunkS <= hostS) {
+      this.releaseRun(hostS, release);
     }
+  }
+
+  /** Chunked release: every notification HOST_LOOKAHEAD_S old by `hostS` (or all, when flushing), in one call. */
+  private releaseRun(hostS: number, release: HostTimedRelease<P>): void {
+    let total = 0;
+    let gaps: StreamGap[] | null = null;
+    const payload = this.qPayload[this.head & this.mask] as P;
+    while (
+      this.head < this.tail &&
+      (this.flushing || this.qHostS[this.head & this.mask]! + HOST_LOOKAHEAD_S <= hostS)
+    ) {
+      const found = this.timeNext(total);
+      if (found.length > 0) {
+        gaps ??= [];
+        for (const g of found) {
+          g.index += total;
+          gaps.push(g);
+        }
+      }
+      total += this.lastReleasedN;
+    }
+    if (total > 0) release(this.scratch, total, payload, gaps ?? NO_GAPS);
   }
 
   /** Times everything still held (end of data, or before a disconnect). */
   flush(release: HostTimedRelease<P>): void {
     // Without the lookahead window a late notification cannot be told from a loss: none is inferred.
     this.flushing = true;
-    while (this.head < this.tail) this.releaseNext(release);
+    if (this.releaseChunkS === 0) {
+      while (this.head < this.tail) this.releaseNext(release);
+    } else {
+      this.releaseRun(Number.POSITIVE_INFINITY, release);
+    }
     this.flushing = false;
     this.head = 0;
     this.tail = 0;
@@ -164,14 +203,31 @@ export class HostClockStream<P> extends StreamClock {
   }
 
   private releaseNext(release: HostTimedRelease<P>): void {
+    const payload = this.qPayload[this.head & this.mask] as P;
+    const found = this.timeNext(0);
+    release(this.scratch, this.lastReleasedN, payload, found);
+  }
+
+  /** Samples of the notification timeNext timed last. */
+  private lastReleasedN = 0;
+
+  /**
+   * Times the oldest held notification into scratch[at …] and takes it off the queue; returns the gaps
+   * before its samples (indices relative to its first sample).
+   */
+  private timeNext(at: number): readonly StreamGap[] {
     const slot = this.head & this.mask;
     const hostS = this.qHostS[slot]!;
     const n = this.qN[slot]!;
     const received = this.qReceived[slot]!;
-    const payload = this.qPayload[slot] as P;
     this.qPayload[slot] = undefined;
     this.head++;
-    if (this.scratch.length < n) this.scratch = new Float64Array(Math.max(n, 2 * this.scratch.length));
+    this.lastReleasedN = n;
+    if (this.scratch.length < at + n) {
+      const grown = new Float64Array(Math.max(at + n, 2 * this.scratch.length));
+      grown.set(this.scratch.subarray(0, at));
+      this.scratch = grown;
+    }
     const outT = this.scratch;
     let gaps: StreamGap[] | null = null;
 
@@ -205,18 +261,18 @@ export class HostClockStream<P> extends StreamClock {
     this.lastSampleS = lastS;
     this.releasedReceived = received;
     this.measureRate(hostS, received + this.lost - 1);
-    for (let i = 0; i < n; i++) outT[i] = firstS + i * spacing + estS;
+    for (let i = 0; i < n; i++) outT[at + i] = firstS + i * spacing + estS;
 
     if (this.breakCause !== null) {
       const cause = this.breakCause;
       this.breakCause = null;
-      const stepS = outT[0]! - this.lastTS;
+      const stepS = outT[at]! - this.lastTS;
       const lostSamples = spacing > 0 ? Math.max(0, Math.round(stepS / spacing) - 1) : 0;
       gaps = [{ index: 0, fromS: Number.NaN, toS: Number.NaN, lostSamples, cause, late: false }];
     }
     const found = gaps ?? NO_GAPS;
-    this.commit(outT, n, found);
-    release(outT, n, payload, found);
+    this.commit(outT, n, found, at);
+    return found;
   }
 
   private startSegment(hostS: number, n: number, received: number): void {

@@ -57,17 +57,18 @@ export abstract class StreamClock {
 
   /**
    * Final step of every alignment: keeps times strictly increasing (a falling offset estimate must not
-   * reorder samples), closes segments at gaps and updates the counters.
+   * reorder samples), closes segments at gaps and updates the counters. The times are outT[from … from + n);
+   * gap indices are relative to `from`.
    */
-  protected commit(outT: Float64Array, n: number, gaps: readonly StreamGap[]): void {
+  protected commit(outT: Float64Array, n: number, gaps: readonly StreamGap[], from = 0): void {
     const minStepS = this.minStepS();
     let g = 0;
     let nextGapIndex = gaps.length > 0 ? gaps[0]!.index : -1;
     let last = this.lastTS;
     for (let i = 0; i < n; i++) {
-      let t = outT[i]!;
+      let t = outT[from + i]!;
       if (!(t >= last + minStepS)) t = Number.isNaN(last) ? t : last + minStepS;
-      outT[i] = t;
+      outT[from + i] = t;
       if (i === nextGapIndex) {
         const gap = gaps[g]!;
         gap.fromS = last;

@@ -318,3 +318,54 @@ describe('AccGyroPairer', () => {
     expect(Array.from(b.accMs2!)).toEqual([0, 0, 9, 10, 0, 9]);
   });
 });
+
+describe('HostClockStream: chunked release (batch analysis)', () => {
+  /** Every released sample's time in order, and the gaps with the running sample count they precede. */
+  function flat(
+    stream: HostClockStream<number>,
+    packets: { hostS: number; firstIndex: number }[],
+    per: number,
+  ) {
+    const times: number[] = [];
+    const gaps: { before: number; lostSamples: number; fromS: number; toS: number }[] = [];
+    let calls = 0;
+    const release = (tS: Float64Array, n: number, _p: number, g: readonly StreamGap[]) => {
+      calls++;
+      for (const x of g)
+        gaps.push({ before: times.length + x.index, lostSamples: x.lostSamples, fromS: x.fromS, toS: x.toS });
+      for (let i = 0; i < n; i++) times.push(tS[i]!);
+    };
+    for (const p of packets) stream.push(p.hostS, per, p.firstIndex, release);
+    stream.flush(release);
+    return { times, gaps, calls };
+  }
+
+  it('times every sample exactly as per-notification release does, losses and a break included, in fewer calls', () => {
+    const rand = prng(21);
+    const deliver = bleDelivery(rand, 0.03, 0.004);
+    const all = witPackets(100.4, 2, 4000, deliver);
+    let bad = false;
+    const kept = all.filter(() => {
+      bad = bad ? rand() > 0.25 : rand() < 0.01;
+      return !(bad && rand() < 0.6);
+    });
+    const run = (chunkS: number) => {
+      const stream = new HostClockStream<number>(100, chunkS);
+      const half = Math.floor(kept.length / 2);
+      const a = flat(stream, kept.slice(0, half), 2);
+      stream.markBreak('disconnect');
+      const later = kept.slice(half).map((p) => ({ ...p, hostS: p.hostS + 2 }));
+      const b = flat(stream, later, 2);
+      return { a, b, lost: stream.lostSamples, gaps: stream.gaps };
+    };
+    const each = run(0);
+    const chunked = run(0.5);
+    expect(each.gaps).toBeGreaterThan(5);
+    expect(chunked.a.times).toEqual(each.a.times);
+    expect(chunked.b.times).toEqual(each.b.times);
+    expect(chunked.a.gaps).toEqual(each.a.gaps);
+    expect(chunked.b.gaps).toEqual(each.b.gaps);
+    expect([chunked.lost, chunked.gaps]).toEqual([each.lost, each.gaps]);
+    expect(chunked.a.calls * 10).toBeLessThan(each.a.calls);
+  });
+});
