@@ -83,6 +83,8 @@ export interface Analyzer {
 const NO_UPDATES: readonly EngineUpdate[] = Object.freeze([]) as readonly EngineUpdate[];
 /** A set still open this long (data time) after its period ended is closed even if its device fell silent. */
 const SET_CLOSE_GRACE_S = 15;
+/** Node's Buffer when running on Node (the engine itself needs nothing Node-specific). */
+const NodeBuffer: typeof Buffer | undefined = (globalThis as { Buffer?: typeof Buffer }).Buffer;
 /** Longest packet parsed into a reused buffer (BLE values are at most 512 bytes); longer ones are allocated. */
 const MAX_REUSED_PACKET_BYTES = 1024;
 /** A gait device's cadence restarts when its data resumes after this much time outside gait periods, s. */
@@ -847,9 +849,12 @@ class Engine implements Analyzer {
     if (n > MAX_REUSED_PACKET_BYTES) return hexToBytes(hex);
     let buf = this.hexBuffers[n];
     if (buf === undefined) {
-      buf = new Uint8Array(n);
+      buf = NodeBuffer ? NodeBuffer.alloc(n) : new Uint8Array(n);
       this.hexBuffers[n] = buf;
     }
+    // Node's native hex decoder (a quarter faster than the JS loop on 40-byte packets); it stops at the
+    // first pair that is not hex, so fewer bytes written means bad hex, as hexToBytesInto would say.
+    if (NodeBuffer) return (buf as Buffer).write(hex, 0, n, 'hex') === n ? buf : null;
     return hexToBytesInto(hex, buf) ? buf : null;
   }
 
