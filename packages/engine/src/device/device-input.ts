@@ -357,15 +357,10 @@ export class DeviceInput {
   ): void {
     const n = acc.count;
     if (acc.sensorTUs === null) {
-      const host = this.hostStream('imu', DEFAULT_RATE_HZ.imu);
-      if (host.held.pushFinite(acc.valuesMs2, gyro.valuesDps, n)) host.clock.push(hostS, n, 0, host.release);
-      else this.nonFiniteHost('imu', host);
+      this.holdForHostClock('imu', DEFAULT_RATE_HZ.imu, acc.valuesMs2, gyro.valuesDps, n, hostS);
       return;
     }
-    if (!allFinite(acc.valuesMs2, 3 * n) || !allFinite(gyro.valuesDps, 3 * n)) {
-      this.nonFinite();
-      return;
-    }
+    if (!this.finite(acc.valuesMs2, 3 * n) || !this.finite(gyro.valuesDps, 3 * n)) return;
     const tS = this.times(n);
     const gaps = this.sensorStream('imu').align(hostS, acc.sensorTUs, n, tS);
     this.deliverImu(tS, 0, acc.valuesMs2, gyro.valuesDps, 0, n, gaps);
@@ -375,15 +370,10 @@ export class DeviceInput {
     const n = acc.count;
     const accMs2 = acc.valuesMs2;
     if (acc.sensorTUs === null) {
-      const host = this.hostStream('acc', DEFAULT_RATE_HZ.imu);
-      if (host.held.pushFinite(accMs2, null, n)) host.clock.push(hostS, n, 0, host.release);
-      else this.nonFiniteHost('acc', host);
+      this.holdForHostClock('acc', DEFAULT_RATE_HZ.imu, accMs2, null, n, hostS);
       return;
     }
-    if (!allFinite(accMs2, 3 * n)) {
-      this.nonFinite();
-      return;
-    }
+    if (!this.finite(accMs2, 3 * n)) return;
     // Separate accelerometer frames are timed on the sensor clock (relative) and mapped when handed on,
     // so that they pair exactly with gyro frames of the same clock.
     const stream = this.sensorStream('acc');
@@ -405,15 +395,10 @@ export class DeviceInput {
     const n = gyro.count;
     const gyroDps = gyro.valuesDps;
     if (gyro.sensorTUs === null) {
-      const host = this.hostStream('gyro', DEFAULT_RATE_HZ.imu);
-      if (host.held.pushFinite(gyroDps, null, n)) host.clock.push(hostS, n, 0, host.release);
-      else this.nonFiniteHost('gyro', host);
+      this.holdForHostClock('gyro', DEFAULT_RATE_HZ.imu, gyroDps, null, n, hostS);
       return;
     }
-    if (!allFinite(gyroDps, 3 * n)) {
-      this.nonFinite();
-      return;
-    }
+    if (!this.finite(gyroDps, 3 * n)) return;
     const stream = this.sensorStream('gyro');
     const tRel = this.times(n);
     const gaps = stream.align(hostS, gyro.sensorTUs, n, tRel, true);
@@ -430,15 +415,10 @@ export class DeviceInput {
   private forceItem(hostS: number, item: Extract<DecodedItem, { kind: 'force' }>): void {
     const n = item.count;
     if (item.sensorTUs === null) {
-      const host = this.hostStream('force', DEFAULT_RATE_HZ.force);
-      if (host.held.pushFinite(item.forceN, null, n)) host.clock.push(hostS, n, 0, host.release);
-      else this.nonFiniteHost('force', host);
+      this.holdForHostClock('force', DEFAULT_RATE_HZ.force, item.forceN, null, n, hostS);
       return;
     }
-    if (!allFinite(item.forceN, n)) {
-      this.nonFinite();
-      return;
-    }
+    if (!this.finite(item.forceN, n)) return;
     const tS = this.times(n);
     const gaps = this.sensorStream('force').align(hostS, item.sensorTUs, n, tS);
     this.deliverForce(tS, 0, item.forceN, 0, n, gaps);
@@ -610,6 +590,30 @@ export class DeviceInput {
       from = g.index;
     }
     this.sink.force(tS, tFrom + from, forceN, vFrom + from, n - from);
+  }
+
+  /**
+   * A notification of a clock-less stream: its values are held (copied: decoder arrays are transient) until
+   * its lookahead has passed and it is timed; a notification with a non-finite value is dropped.
+   */
+  private holdForHostClock(
+    name: StreamName,
+    defaultRateHz: number,
+    values: Float64Array,
+    values2: Float64Array | null,
+    n: number,
+    hostS: number,
+  ): void {
+    const host = this.hostStream(name, defaultRateHz);
+    if (host.held.pushFinite(values, values2, n)) host.clock.push(hostS, n, 0, host.release);
+    else this.nonFiniteHost(name, host);
+  }
+
+  /** The first `len` values are finite; otherwise the packet is counted and dropped with a warning. */
+  private finite(values: Float64Array, len: number): boolean {
+    if (allFinite(values, len)) return true;
+    this.nonFinite();
+    return false;
   }
 
   /** A packet for a clock-less stream was not finite: dropped, and a stream it would have opened is not opened. */
