@@ -121,6 +121,37 @@ describe('hamstream start --demo in a browser', () => {
     await page.close();
   }, 30_000);
 
+  it('signs the admin in with the printed one-time password, which must be changed first', async () => {
+    const oneTime = /one-time password: (\S+)/.exec(output)?.[1];
+    expect(oneTime).toBeTruthy();
+    const page = await browser.newPage();
+    await page.goto(new URL('/', url).href);
+    const form = page.locator('[data-testid="sign-in"]');
+    await form.locator('input[name="username"]').fill('admin');
+    await form.locator('input[name="password"]').fill('not the password');
+    await form.locator('button[type="submit"]').click();
+    await expect.poll(() => form.locator('[role="alert"]').textContent()).toBe('wrong user name or password');
+    // The rejected password is not left in the field.
+    expect(await form.locator('input[name="password"]').inputValue()).toBe('');
+    await form.locator('input[name="password"]').fill(oneTime!);
+    await form.locator('button[type="submit"]').click();
+    const change = page.locator('[data-testid="change-password"]');
+    await change.waitFor();
+    const fields = change.locator('input[type="password"]');
+    await fields.nth(0).fill(oneTime!);
+    await fields.nth(1).fill('a long new pass phrase');
+    await fields.nth(2).fill('another pass phrase');
+    await change.locator('button[type="submit"]').click();
+    expect(await change.locator('[role="alert"]').textContent()).toBe('the new passwords differ');
+    await fields.nth(2).fill('a long new pass phrase');
+    await change.locator('button[type="submit"]').click();
+    // Signed in as admin: the wall with the live sessions.
+    await expect
+      .poll(() => page.locator('[data-testid="session-tile"]').count(), { timeout: 15_000 })
+      .toBe(3);
+    await page.close();
+  }, 30_000);
+
   it('shows every demo session on the wall with live numbers', async () => {
     const page = await openPage();
     await expect

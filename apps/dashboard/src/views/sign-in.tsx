@@ -2,54 +2,96 @@ import type { MeDto } from '@hamstream/protocol';
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 
-/** The sign-in form: user name and password; the server sets the HttpOnly session cookie. */
-export function SignIn({ onSignedIn }: { onSignedIn: (me: MeDto) => void }) {
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
+/** One labelled input of the sign-in forms (required; the browser checks minLength before submitting). */
+function Field(props: {
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  autocomplete: string;
+  secret?: boolean;
+  name?: string;
+  minLength?: number;
+}) {
+  const common = {
+    name: props.name,
+    autocomplete: props.autocomplete,
+    minLength: props.minLength,
+    value: props.value,
+    onInput: (e: { currentTarget: HTMLInputElement }) => props.onValue(e.currentTarget.value),
+    required: true,
+  };
+  return (
+    <label>
+      {props.label}
+      {props.secret ? <input type="password" {...common} /> : <input type="text" {...common} />}
+    </label>
+  );
+}
+
+/** The server's (or the form's own) reason, announced to screen readers. */
+function FormError({ error }: { error: string | null }) {
+  return error ? (
+    <p class="auth-error" role="alert">
+      {error}
+    </p>
+  ) : null;
+}
+
+/** Runs a form's request with a busy flag (no double submit) and its error as text. */
+function useSubmit(): {
+  busy: boolean;
+  error: string | null;
+  setError: (e: string | null) => void;
+  run: (request: () => Promise<void>, onError?: () => void) => Promise<void>;
+} {
   const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
+  const [error, setError] = useState<string | null>(null);
+  const run = async (request: () => Promise<void>, onError?: () => void) => {
     setBusy(true);
     setError(null);
     try {
-      onSignedIn((await api.login(username, password)).account);
+      await request();
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
-      setPassword('');
+      onError?.();
     } finally {
       setBusy(false);
     }
   };
+  return { busy, error, setError, run };
+}
+
+/** The sign-in form: user name and password; the server sets the HttpOnly session cookie. */
+export function SignIn({ onSignedIn }: { onSignedIn: (me: MeDto) => void }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const { busy, error, run } = useSubmit();
+  const submit = (e: Event) => {
+    e.preventDefault();
+    void run(
+      async () => onSignedIn((await api.login(username, password)).account),
+      () => setPassword(''),
+    );
+  };
   return (
     <form class="auth" onSubmit={submit} data-testid="sign-in">
       <h1 class="brand">hamstream</h1>
-      <label>
-        User name
-        <input
-          name="username"
-          autocomplete="username"
-          value={username}
-          onInput={(e) => setUsername(e.currentTarget.value)}
-          required
-        />
-      </label>
-      <label>
-        Password
-        <input
-          name="password"
-          type="password"
-          autocomplete="current-password"
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-          required
-        />
-      </label>
-      {error ? (
-        <p class="auth-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <Field
+        label="User name"
+        name="username"
+        autocomplete="username"
+        value={username}
+        onValue={setUsername}
+      />
+      <Field
+        label="Password"
+        name="password"
+        secret
+        autocomplete="current-password"
+        value={password}
+        onValue={setPassword}
+      />
+      <FormError error={error} />
       <button class="primary" type="submit" disabled={busy}>
         Sign in
       </button>
@@ -62,18 +104,14 @@ export function ChangePassword({ me, onChanged }: { me: MeDto; onChanged: (me: M
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: Event) => {
+  const { busy, error, setError, run } = useSubmit();
+  const submit = (e: Event) => {
     e.preventDefault();
     if (next !== again) {
       setError('the new passwords differ');
       return;
     }
-    try {
-      onChanged(await api.changePassword(current, next));
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    }
+    void run(async () => onChanged(await api.changePassword(current, next)));
   };
   return (
     <form class="auth" onSubmit={submit} data-testid="change-password">
@@ -84,44 +122,31 @@ export function ChangePassword({ me, onChanged }: { me: MeDto; onChanged: (me: M
       </p>
       {/* For password managers: which account the new password belongs to. */}
       <input type="text" name="username" autocomplete="username" value={me.id} readOnly hidden />
-      <label>
-        One-time password
-        <input
-          type="password"
-          autocomplete="current-password"
-          value={current}
-          onInput={(e) => setCurrent(e.currentTarget.value)}
-          required
-        />
-      </label>
-      <label>
-        New password
-        <input
-          type="password"
-          autocomplete="new-password"
-          minLength={12}
-          value={next}
-          onInput={(e) => setNext(e.currentTarget.value)}
-          required
-        />
-      </label>
-      <label>
-        New password again
-        <input
-          type="password"
-          autocomplete="new-password"
-          minLength={12}
-          value={again}
-          onInput={(e) => setAgain(e.currentTarget.value)}
-          required
-        />
-      </label>
-      {error ? (
-        <p class="auth-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <button class="primary" type="submit">
+      <Field
+        label="One-time password"
+        secret
+        autocomplete="current-password"
+        value={current}
+        onValue={setCurrent}
+      />
+      <Field
+        label="New password"
+        secret
+        autocomplete="new-password"
+        minLength={12}
+        value={next}
+        onValue={setNext}
+      />
+      <Field
+        label="New password again"
+        secret
+        autocomplete="new-password"
+        minLength={12}
+        value={again}
+        onValue={setAgain}
+      />
+      <FormError error={error} />
+      <button class="primary" type="submit" disabled={busy}>
         Save password
       </button>
     </form>
