@@ -1,26 +1,9 @@
 import type { RecordingEvent, RecordingHeader, RecordingLine } from '@hamstream/core';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, serializeRecordingLine } from './serialize.js';
+import { curlHeader } from './test-support/curl-header.js';
 
-const header: RecordingHeader = {
-  type: 'header',
-  format: 'hamstream.recording',
-  version: 1,
-  startedAt: '2026-11-20T10:00:00.000Z',
-  subject: 'athlete-07',
-  activity: 'prone-hamstring-curl',
-  devices: [
-    {
-      id: 'L-shank',
-      driver: 'witmotion-wt901',
-      placement: 'shank',
-      side: 'left',
-      name: 'WT901BLE67',
-      address: 'c1:22:33:44:55:66',
-      config: { rateHz: 100 },
-    },
-  ],
-};
+const header: RecordingHeader = curlHeader();
 
 describe('serializeRecordingLine', () => {
   it('writes the header in the spec order, type first', () => {

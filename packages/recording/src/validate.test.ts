@@ -1,26 +1,10 @@
 import type { RecordingHeader } from '@hamstream/core';
 import { describe, expect, it } from 'vitest';
+import { curlHeader } from './test-support/curl-header.js';
 import { classifyEventObject, parseEventObject, parseHeaderObject } from './validate.js';
 
-const header = (): Record<string, unknown> => ({
-  type: 'header',
-  format: 'hamstream.recording',
-  version: 1,
-  startedAt: '2026-11-20T10:00:00.000Z',
-  subject: 'athlete-07',
-  activity: 'prone-hamstring-curl',
-  devices: [
-    {
-      id: 'L-shank',
-      driver: 'witmotion-wt901',
-      placement: 'shank',
-      side: 'left',
-      name: 'WT901BLE67',
-      address: 'c1:22:33:44:55:66',
-      config: { rateHz: 100 },
-    },
-  ],
-});
+/** A fresh, mutable copy per test (negative tests edit it). */
+const header = (): Record<string, unknown> => ({ ...curlHeader() });
 
 const knownDevices = new Set(['L-shank']);
 
