@@ -1,5 +1,5 @@
 import type { MeDto } from '@hamstream/protocol';
-import { useState } from 'preact/hooks';
+import { useId, useState } from 'preact/hooks';
 import { api } from '../api.js';
 
 /** One labelled input of the sign-in forms (required; the browser checks minLength before submitting). */
@@ -12,7 +12,9 @@ function Field(props: {
   name?: string;
   minLength?: number;
 }) {
+  const id = useId();
   const common = {
+    id,
     name: props.name,
     autocomplete: props.autocomplete,
     minLength: props.minLength,
@@ -21,7 +23,7 @@ function Field(props: {
     required: true,
   };
   return (
-    <label>
+    <label for={id}>
       {props.label}
       {props.secret ? <input type="password" {...common} /> : <input type="text" {...common} />}
     </label>
