@@ -140,6 +140,19 @@ describe('createInclinationEstimator', () => {
     expect(c.angleDeg).toEqual(a.angleDeg);
   });
 
+  it('keeps every sample held before the plane is found, whatever the batch size (no lost outputs)', () => {
+    // At 400 Hz the 10 s before the first rep are ~4000 samples held until the plane is known; they all
+    // come out in the batch that finds it, beside the rest of that batch.
+    const s = sim(6, 400);
+    const one = collectAngles(createInclinationEstimator({ placement: 'shank' }), toImuBatches(s, 1));
+    expect(one.angleDeg.length).toBe(s.tS.length);
+    for (const size of [64, 300, 512, 777, 2048]) {
+      const b = collectAngles(createInclinationEstimator({ placement: 'shank' }), toImuBatches(s, size));
+      expect(b.tS).toEqual(one.tS);
+      expect(b.angleDeg).toEqual(one.angleDeg);
+    }
+  });
+
   it('copes with a joint axis that is not horizontal (tilted 12°) and with centripetal loads', () => {
     const s = simulateSegment({
       rateHz: 100,

@@ -253,7 +253,9 @@ class Inclination implements InclinationEstimator {
     if (acc === null && gyro === null) return this.out;
     // One sample at a time through statistics, fusion and (on a data-time grid) the axis check, so the
     // result does not depend on how the samples were batched.
-    this.ensureOut(this.out.count + count);
+    // Room for every output this push can make: one per sample, plus the samples held while the plane was
+    // unknown, which come out (all at once) when it is found. Typed arrays drop writes past their end.
+    this.ensureOut(this.out.count + count + this.pendCount);
     const tS = batch.tS;
     for (let i = 0; i < count; i++) {
       // Steady state (plane known, both sensors, regular spacing) runs in a tight loop over locals.
