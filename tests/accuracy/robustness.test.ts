@@ -6,6 +6,8 @@
  * 99.8 % exact, ROM MAE 0.86°, peak force 0.64 %, cadence 0.20 spm). The table per dimension is printed,
  * with every case that missed.
  */
+import { createAnalyzer } from '@hamstream/engine';
+import { generateFromDefinition } from '@hamstream/simulator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aggregate, type CaseResult, runStressCase, stressCase, stressTable } from './stress.js';
 
@@ -24,6 +26,24 @@ beforeAll(() => {
       );
   }
 }, 600_000);
+
+describe('batch analysis = live analysis on the stress set', () => {
+  // `hamstream analyze` (display off: 2 s batches, clock-less notifications timed in runs) must give the
+  // live server's document, every number, whatever the losses, outages, rates and device mixes.
+  it.each(Array.from({ length: 20 }, (_, i) => i))('stress case %i', (i) => {
+    const c = stressCase(i);
+    const rec = generateFromDefinition(c.def, { seed: c.seed });
+    const batch = createAnalyzer(rec.header, { display: false });
+    const live = createAnalyzer(rec.header);
+    for (const e of rec.events) {
+      batch.push(e);
+      live.push(e);
+    }
+    batch.finish();
+    live.finish();
+    expect(batch.output()).toEqual(live.output());
+  });
+});
 
 describe('robustness stress set (issue 4 thresholds on unseen variations)', () => {
   it('counts reps exactly on at least 98 % of sets', () => {

@@ -20,7 +20,7 @@ interface SetEntry {
  * Reduces engine updates to the analyze document (spec: analyze-output.md). The analyzer builds its
  * own output with this same reducer, so `collectAnalyzeOutput` over the updates and `output()` agree
  * by construction. Sets are listed by start time, then header device order; sets still open are
- * listed with the reps found so far.
+ * listed with the reps found so far. Cadence entries likewise: by time, then header device order.
  */
 export class OutputBuilder {
   private readonly sets = new Map<SetId, SetEntry>();
@@ -110,7 +110,17 @@ export class OutputBuilder {
         devices: this.header.devices.map((d) => d.id),
       },
       sets: entries.map((e) => copySet(e.set)),
-      cadence: this.cadence.map((c) => ({ ...c })),
+      // In time order, then header device order: how the devices' data interleaved on the way in (BLE
+      // timing, batching) does not change the document.
+      cadence: this.cadence
+        .map((c, k) => ({ c, k }))
+        .sort(
+          (x, y) =>
+            x.c.tS - y.c.tS ||
+            (this.deviceOrder.get(x.c.device) ?? 0) - (this.deviceOrder.get(y.c.device) ?? 0) ||
+            x.k - y.k,
+        )
+        .map(({ c }) => ({ ...c })),
       quality: quality.map((q) => ({ ...q })),
     };
     if (this.asymmetry.length > 0) output.asymmetry = this.asymmetry.map((a) => ({ ...a }));

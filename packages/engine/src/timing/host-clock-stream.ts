@@ -77,6 +77,8 @@ export class HostClockStream<P> extends StreamClock {
   private segFirstReceived = 0;
   private rateChecked = false;
   private flushing = false;
+  /** Host time of the newest notification pushed. */
+  private lastPushHostS = Number.NEGATIVE_INFINITY;
   /**
    * Released notifications' (host time, host − sample clock), for the look-back floor: a ring of
    * parallel arrays (absolute indices recentHead ≤ i < recentTail, slot i & recentMask).
@@ -117,6 +119,7 @@ export class HostClockStream<P> extends StreamClock {
    */
   push(hostS: number, n: number, payload: P, release: HostTimedRelease<P>): void {
     if (n <= 0) return;
+    this.lastPushHostS = hostS;
     this.received += n;
     if (this.tail - this.head > this.mask) this.grow();
     const slot = this.tail & this.mask;
@@ -159,6 +162,11 @@ export class HostClockStream<P> extends StreamClock {
   /** Times everything still held (end of data, or before a disconnect). */
   flush(release: HostTimedRelease<P>): void {
     // Without the lookahead window a late notification cannot be told from a loss: none is inferred.
+    if (this.releaseChunkS > 0) {
+      // What per-notification release would already have timed (its lookahead complete) is timed as such
+      // first; only the rest goes out without loss inference.
+      this.releaseRun(this.lastPushHostS, release);
+    }
     this.flushing = true;
     if (this.releaseChunkS === 0) {
       while (this.head < this.tail) this.releaseNext(release);
