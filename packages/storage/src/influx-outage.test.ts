@@ -6,7 +6,7 @@ import { createInfluxSink } from './influx-sink.js';
 import { type InfluxdProcess, startInfluxd } from './influxd-process.js';
 import { syntheticSession } from './sample-data.js';
 import { pointsFromAnalyzeOutput } from './schema.js';
-import { clientFor, countPoints, tracePoints } from './test-influx.js';
+import { clientFor, countPoints, orderedResultPoints, recentStartMs, tracePoints } from './test-influx.js';
 
 /**
  * The issue's acceptance test: kill influxd (SIGKILL, like a crash) in the middle of a stream,
@@ -91,5 +91,45 @@ describe('InfluxDB outage', () => {
     );
     expect(span[0]?.first).toBeCloseTo(all[0]?.fields.angle_deg as number, 9);
     expect(span[0]?.last).toBeCloseTo(all[all.length - 1]?.fields.angle_deg as number, 9);
+  }, 60_000);
+
+  it('down during a burst past the in-memory bound: the queue goes in front of later batches; once each, in order', async () => {
+    const url = `${influxd.baseUrl}/overflow`;
+    const sink = await createInfluxSink({
+      url,
+      spoolDir: path.join(tmp, 'spool-overflow'),
+      batchSize: 100,
+      maxQueuedPoints: 300,
+      retryMinMs: 20,
+      retryMaxMs: 200,
+      requestTimeoutMs: 2000,
+    });
+    const results = orderedResultPoints(60, 100, recentStartMs(), 'overflow');
+    const traces = tracePoints(6000, recentStartMs(), 'overflow');
+    // Schema set up while InfluxDB is there.
+    sink.write(traces.slice(0, 1));
+    expect(await sink.drain(10_000)).toBe(true);
+    await influxd.kill();
+    // One burst while nothing answers: the first batches are queued (and fail), the burst overflows
+    // the bound, later batches are spooled; the failed ones and the queue must end up in front.
+    sink.write(results);
+    sink.write(traces.slice(1));
+    const burst = sink.stats();
+    expect(burst.mode).toBe('spooling');
+    expect(burst.queued).toBeGreaterThan(0);
+    await sink.flush();
+    await tick(100);
+    expect(sink.stats()).toMatchObject({ queued: 0, delivered: 1 });
+    expect(sink.stats().spool.points).toBe(11_999);
+    await influxd.restart();
+    expect(await sink.drain(20_000)).toBe(true);
+    await sink.close();
+    expect(sink.stats()).toMatchObject({ accepted: 12_000, delivered: 12_000, rejected: 0, mode: 'direct' });
+    const client = clientFor(url);
+    expect(await countPoints(client, 'cadence', 'spm')).toBe(60 * 99);
+    expect(await countPoints(client, 'angle_trace', 'angle_deg', 'traces')).toBe(6000);
+    // every result batch rewrote one key with its index: the last one written must be the one stored
+    const last = await client.query<{ set_count: number }>('SELECT "set_count" FROM "sessions"');
+    expect(last.map((r) => r.set_count)).toEqual([59]);
   }, 60_000);
 });

@@ -7,7 +7,7 @@ import { createInfluxSink, inFlightWindow } from './influx-sink.js';
 import { freeLoopbackPort, type InfluxdProcess, startInfluxd } from './influxd-process.js';
 import { syntheticSession } from './sample-data.js';
 import { pointsFromAnalyzeOutput } from './schema.js';
-import { clientFor, countPoints, recentStartMs, tracePoints } from './test-influx.js';
+import { clientFor, countPoints, orderedResultPoints, recentStartMs, tracePoints } from './test-influx.js';
 
 let influxd: InfluxdProcess;
 let tmp: string;
@@ -204,6 +204,38 @@ describe('influx sink against a real influxd', () => {
     expect(sink.stats()).toMatchObject({ accepted: 70, delivered: 30, rejected: 40, failedRequests: 0 });
     expect(sink.stats().lastError).toMatch(/retention/);
     expect(await countPoints(clientFor(url), 'angle_trace', 'angle_deg', 'traces')).toBe(30);
+  });
+
+  it('InfluxDB slower than the input: the queue is sent from memory first, only later batches are spooled; in order, once', async () => {
+    const url = nextUrl();
+    const sink = await createInfluxSink({ url, spoolDir: spoolDir(), batchSize: 100, maxQueuedPoints: 500 });
+    const results = orderedResultPoints(40, 100);
+    const traces = tracePoints(4000);
+    // One synchronous burst: far more than the in-memory bound before any request can answer.
+    sink.write(results);
+    sink.write(traces);
+    const burst = sink.stats();
+    expect(burst.mode).toBe('spooling');
+    expect(burst.queued).toBeGreaterThan(0);
+    expect(burst.queued).toBeLessThanOrEqual(500 + 100);
+    expect(await sink.drain(20_000)).toBe(true);
+    await sink.close();
+    const st = sink.stats();
+    expect(st).toMatchObject({
+      accepted: 8000,
+      delivered: 8000,
+      rejected: 0,
+      failedRequests: 0,
+      mode: 'direct',
+    });
+    // the queue never took the disk detour; everything after the overflow did
+    expect(st.spool.spooledPoints).toBeGreaterThan(0);
+    expect(st.spool.spooledPoints).toBeLessThanOrEqual(8000 - burst.queued);
+    const client = clientFor(url);
+    expect(await countPoints(client, 'cadence', 'spm')).toBe(40 * 99);
+    expect(await countPoints(client, 'angle_trace', 'angle_deg', 'traces')).toBe(4000);
+    const last = await client.query<{ set_count: number }>('SELECT "set_count" FROM "sessions"');
+    expect(last.map((r) => r.set_count)).toEqual([39]);
   });
 
   it('spools while nothing listens, bounded: oldest segments dropped and counted', async () => {

@@ -1,4 +1,4 @@
-import { MEASUREMENTS, type MeasurementDef, type StoragePoint, TAG_NAMES } from './schema.js';
+import { type FieldType, MEASUREMENTS, type MeasurementDef, type StoragePoint, TAG_NAMES } from './schema.js';
 
 /**
  * InfluxDB 1.x line protocol, written by hand rather than through `influx.writePoints` because the
@@ -51,38 +51,61 @@ function seriesKey(point: StoragePoint): string {
   return key;
 }
 
+/** A field name as written (`name=`, escaped) and its declared type, per measurement and name. */
+interface FieldSlot {
+  readonly prefix: string;
+  readonly type: FieldType | undefined;
+}
+
+const fieldSlots = new Map<string, Map<string, FieldSlot>>();
+
+function fieldSlot(measurement: string, def: MeasurementDef | undefined, name: string): FieldSlot {
+  let byName = fieldSlots.get(measurement);
+  if (!byName) {
+    byName = new Map();
+    fieldSlots.set(measurement, byName);
+  }
+  let slot = byName.get(name);
+  if (slot === undefined) {
+    slot = { prefix: `${escapeTag(name)}=`, type: def?.fields[name]?.type };
+    byName.set(name, slot);
+  }
+  return slot;
+}
+
 /**
  * One point → one line, or null if it has no writable field (all null/NaN) or a bad timestamp.
  * Tags are emitted in sorted key order (InfluxDB's canonical series key), empty ones omitted.
- * Fields follow the measurement definition's order; integers get the `i` suffix.
+ * Fields follow the point's own key order (the builders use the definition's); integers get the `i`
+ * suffix. This runs for every point on the live path, so the escaped series key and field names
+ * are cached and a line is built with one concatenation per field.
  */
 export function toLine(point: StoragePoint): string | null {
-  const def: MeasurementDef = MEASUREMENTS[point.measurement];
   if (!Number.isSafeInteger(point.timeUs)) return null;
-  let line = seriesKey(point);
-  let sep = ' ';
-  let fieldCount = 0;
-  for (const name in point.fields) {
-    const v = point.fields[name];
+  const measurement = point.measurement;
+  const def: MeasurementDef | undefined = MEASUREMENTS[measurement];
+  const fields = point.fields;
+  let text = '';
+  for (const name in fields) {
+    const v = fields[name];
     if (v === null || v === undefined) continue;
-    const type = def.fields[name]?.type;
+    const slot = fieldSlot(measurement, def, name);
+    let value: string;
     if (typeof v === 'number') {
       if (!Number.isFinite(v)) continue;
-      if (type === 'integer') {
-        line += `${sep}${escapeTag(name)}=${Math.round(v)}i`;
-      } else if (type === 'string') {
-        line += `${sep}${escapeTag(name)}=${escapeStringField(String(v))}`;
-      } else {
-        line += `${sep}${escapeTag(name)}=${v}`;
-      }
+      value =
+        slot.type === 'integer'
+          ? `${Math.round(v)}i`
+          : slot.type === 'string'
+            ? escapeStringField(String(v))
+            : `${v}`;
     } else {
-      line += `${sep}${escapeTag(name)}=${escapeStringField(v)}`;
+      value = escapeStringField(v);
     }
-    sep = ',';
-    fieldCount++;
+    text = text === '' ? slot.prefix + value : `${text},${slot.prefix}${value}`;
   }
-  if (fieldCount === 0) return null;
-  return `${line} ${point.timeUs}`;
+  if (text === '') return null;
+  return `${seriesKey(point)} ${text} ${point.timeUs}`;
 }
 
 /** Series key + timestamp of a line: what InfluxDB uses as the point's identity. */

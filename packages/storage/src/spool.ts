@@ -17,7 +17,23 @@ import type { RetentionName } from './schema.js';
  */
 export interface SpoolBlock {
   rp: RetentionName;
-  lines: readonly string[];
+  /** Points (lines) in `body`. */
+  count: number;
+  /**
+   * The lines joined by `\n`, no trailing newline: exactly the request body. Kept as one string from
+   * the moment a batch is cut, so spooling, draining and sending never split and re-join lines.
+   */
+  body: string;
+}
+
+/** A block from separate lines (tests, tools). */
+export function blockFromLines(rp: RetentionName, lines: readonly string[]): SpoolBlock {
+  return { rp, count: lines.length, body: lines.join('\n') };
+}
+
+/** The lines of a block (tests, tools; the sink never needs them split). */
+export function blockLines(block: SpoolBlock): string[] {
+  return block.body === '' ? [] : block.body.split('\n');
 }
 
 export interface SpoolSegment {
@@ -35,6 +51,8 @@ export interface SpoolStats {
   droppedSegments: number;
   /** File-system failures while writing (points in those blocks are lost and also counted as dropped). */
   writeErrors: number;
+  /** Points that went into the spool since it was opened (how much took the disk detour). */
+  spooledPoints: number;
 }
 
 export interface SpoolOptions {
@@ -57,25 +75,52 @@ const SEGMENT_RE = /^(\d{16})\.lp$/;
 const FIRST_SEQ = 1_000_000_000;
 
 function encodeBlock(block: SpoolBlock): string {
-  return `#rp=${block.rp} n=${block.lines.length}\n${block.lines.join('\n')}\n`;
+  return `#rp=${block.rp} n=${block.count}\n${block.body}\n`;
 }
 
-/** Parses a segment's text; a torn last line (crash mid-write) is dropped. */
+const BLOCK_HEADER = '#rp=';
+
+/**
+ * Parses a segment's text; a torn last line (crash mid-write) is dropped. Blocks are sliced out of
+ * the text, not split into lines: a header line starts with `#`, which no line-protocol line can
+ * (newlines inside values are written as spaces), so `\n#rp=` marks the next block. The count is
+ * the lines actually present, not the header's `n=`, so a torn block counts what survived.
+ */
 export function decodeSegment(text: string): SpoolBlock[] {
   const complete = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
   const blocks: SpoolBlock[] = [];
-  let current: { rp: RetentionName; lines: string[] } | null = null;
-  for (const line of complete.split('\n')) {
-    if (line.length === 0) continue;
-    if (line.startsWith('#rp=')) {
-      const rp = line.slice(4).split(' ')[0] === 'traces' ? 'traces' : 'autogen';
-      current = { rp, lines: [] };
-      blocks.push(current);
-    } else if (current) {
-      current.lines.push(line);
+  // Anything before the first header belongs to no block (as before: ignored).
+  let at = complete.startsWith(BLOCK_HEADER) ? 0 : complete.indexOf(`\n${BLOCK_HEADER}`);
+  if (at < 0) return blocks;
+  if (at > 0) at++;
+  while (at < complete.length) {
+    const headerEnd = complete.indexOf('\n', at);
+    if (headerEnd < 0) break;
+    const rp: RetentionName =
+      complete.slice(at + BLOCK_HEADER.length, headerEnd).split(' ')[0] === 'traces' ? 'traces' : 'autogen';
+    const next = complete.indexOf(`\n${BLOCK_HEADER}`, headerEnd);
+    const end = next < 0 ? complete.length : next + 1;
+    // The block's lines, each ending in a newline: from after the header to the next header.
+    const lines = complete.slice(headerEnd + 1, end);
+    let count = 0;
+    let bodyParts: string[] | null = null;
+    for (let from = 0; from < lines.length; ) {
+      const nl = lines.indexOf('\n', from);
+      const stop = nl < 0 ? lines.length : nl;
+      if (stop > from) count++;
+      else bodyParts ??= [];
+      from = stop + 1;
     }
+    if (bodyParts !== null) {
+      // Blank lines (hand-edited file): drop them so the body stays one point per line.
+      const kept = lines.split('\n').filter((l) => l.length > 0);
+      if (kept.length > 0) blocks.push({ rp, count: kept.length, body: kept.join('\n') });
+    } else if (count > 0) {
+      blocks.push({ rp, count, body: lines.slice(0, lines.length - 1) });
+    }
+    at = end;
   }
-  return blocks.filter((b) => b.lines.length > 0);
+  return blocks;
 }
 
 export class Spool {
@@ -90,7 +135,14 @@ export class Spool {
   private headSeq = FIRST_SEQ - 1;
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
-  private totals = { bytes: 0, points: 0, droppedPoints: 0, droppedSegments: 0, writeErrors: 0 };
+  private totals = {
+    bytes: 0,
+    points: 0,
+    droppedPoints: 0,
+    droppedSegments: 0,
+    writeErrors: 0,
+    spooledPoints: 0,
+  };
 
   constructor(options: SpoolOptions) {
     this.dir = options.dir;
@@ -107,7 +159,7 @@ export class Spool {
       const seq = Number(SEGMENT_RE.exec(name)?.[1]);
       const file = path.join(this.dir, name);
       const [info, text] = await Promise.all([stat(file), readFile(file, 'utf8')]);
-      const points = decodeSegment(text).reduce((n, b) => n + b.lines.length, 0);
+      const points = decodeSegment(text).reduce((n, b) => n + b.count, 0);
       this.segments.push({ seq, bytes: info.size, points, locked: false, dropped: false });
       this.totals.bytes += info.size;
       this.totals.points += points;
@@ -139,6 +191,7 @@ export class Spool {
       droppedPoints: this.totals.droppedPoints,
       droppedSegments: this.totals.droppedSegments,
       writeErrors: this.totals.writeErrors,
+      spooledPoints: this.totals.spooledPoints,
     };
   }
 
@@ -160,7 +213,7 @@ export class Spool {
   private add(block: SpoolBlock, where: 'front' | 'back'): boolean {
     const text = encodeBlock(block);
     const bytes = Buffer.byteLength(text);
-    const points = block.lines.length;
+    const points = block.count;
     this.makeRoom(bytes);
     if (this.totals.bytes + bytes > this.maxBytes) {
       // Larger than what can be freed (or than the whole spool): this batch is the one dropped.
@@ -186,6 +239,7 @@ export class Spool {
     target.points += points;
     this.totals.bytes += bytes;
     this.totals.points += points;
+    this.totals.spooledPoints += points;
     const file = this.file(target.seq);
     this.enqueue(async () => {
       if (target.dropped) return;

@@ -2,7 +2,7 @@ import type { InfluxDB } from 'influx';
 import { createInfluxClient } from './influx-setup.js';
 import { parseInfluxUrl } from './influx-url.js';
 import { SYNTHETIC_DEVICES } from './sample-data.js';
-import { pointsFromAngleTrace, type StoragePoint, type TraceContext } from './schema.js';
+import { pointsFromAngleTrace, type StoragePoint, type TraceContext, timeUsAt } from './schema.js';
 
 /** Helpers shared by the Influx tests and the benchmark (no test framework imports here). */
 
@@ -48,4 +48,46 @@ export function tracePoints(n: number, startedAtMs = recentStartMs(), session = 
     angle[k] = 40 + 40 * Math.sin(k * 0.05);
   }
   return pointsFromAngleTrace(ctx, tS, angle);
+}
+
+/**
+ * Result points whose order matters: `batches` groups of `perBatch` points, each group `perBatch − 1`
+ * distinct cadence points and one `sessions` point that rewrites the same key with set_count = the
+ * group's index. With batchSize = perBatch every batch carries one rewrite, so the stored set_count
+ * is the last group's only if result batches arrived in write order.
+ */
+export function orderedResultPoints(
+  batches: number,
+  perBatch: number,
+  startedAtMs = recentStartMs(),
+  session = 'order',
+): StoragePoint[] {
+  const cadenceTags = {
+    activity: 'run',
+    device: 'L-shank',
+    placement: 'shank',
+    session,
+    side: 'left',
+    subject: 'x',
+  };
+  const sessionTags = { session, subject: 'x' };
+  const out: StoragePoint[] = [];
+  let j = 0;
+  for (let b = 0; b < batches; b++) {
+    for (let k = 0; k < perBatch - 1; k++, j++) {
+      out.push({
+        measurement: 'cadence',
+        tags: cadenceTags,
+        fields: { spm: 160 + (j % 7) },
+        timeUs: timeUsAt(startedAtMs, 1 + j * 0.01),
+      });
+    }
+    out.push({
+      measurement: 'sessions',
+      tags: sessionTags,
+      fields: { set_count: b },
+      timeUs: timeUsAt(startedAtMs, 0),
+    });
+  }
+  return out;
 }

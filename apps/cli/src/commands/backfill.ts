@@ -23,7 +23,7 @@ export function register(program: Command): void {
       'InfluxDB URL http://[user:pass@]host:port/database (default: env HAMSTREAM_INFLUX_URL)',
     )
     .option('--spool <DIR>', 'disk spool used while InfluxDB is unreachable (default: DATA_DIR/influx-spool)')
-    .option('--batch-size <N>', 'points per write request', '5000')
+    .option('--batch-size <N>', 'points per write request (the sink default)', '10000')
     .option('--timeout <S>', 'seconds to wait for InfluxDB to take everything', '60')
     .addHelpText(
       'after',
