@@ -79,6 +79,11 @@ export interface InfluxOptions {
   spoolMaxBytes?: number;
   /** How long a graceful shutdown waits for InfluxDB before leaving the rest spooled, ms. Default 5000. */
   closeTimeoutMs?: number;
+  /**
+   * `--store-raw`: also write every aligned raw sample (imu_raw, force_raw, `traces` retention policy).
+   * Default false: the session's recording in the data folder already keeps every raw packet.
+   */
+  storeRaw?: boolean;
 }
 
 export interface HamstreamServer {
@@ -172,7 +177,7 @@ export async function buildApp(options: BuildAppOptions): Promise<HamstreamServe
       ...(options.influx.spoolMaxBytes !== undefined ? { spoolMaxBytes: options.influx.spoolMaxBytes } : {}),
       logger: storageLoggerFrom(log.child({ component: 'influx' })),
     });
-    results = createInfluxLiveSink(sink, log);
+    results = createInfluxLiveSink(sink, log, { storeRaw: options.influx.storeRaw === true });
   }
   const registry = new LiveSessionRegistry({
     store,

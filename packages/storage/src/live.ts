@@ -4,6 +4,8 @@ import type {
   CadencePoint,
   DeviceInfo,
   DeviceQuality,
+  ForceBatch,
+  ImuBatch,
   RepResult,
   SetResult,
   Side,
@@ -11,8 +13,11 @@ import type {
 import {
   pointsFromAnalyzeOutput,
   pointsFromAngleTrace,
+  pointsFromForceBatch,
   pointsFromForceTrace,
+  pointsFromImuBatch,
   pointsFromSet,
+  type RawContext,
   type SessionMeta,
   type StoragePoint,
 } from './schema.js';
@@ -207,6 +212,57 @@ export function createLivePointBuilder(options: LivePointOptions): LivePointBuil
         default:
           return [];
       }
+    },
+  };
+}
+
+/**
+ * Receives the engine's aligned samples (structurally the engine's `RawSampleSink`, which storage does
+ * not import): the batches' arrays are valid during the call only, so points are built (numbers
+ * copied) before returning.
+ */
+export interface RawPointWriter {
+  imu(batch: ImuBatch): void;
+  force(batch: ForceBatch): void;
+}
+
+export interface RawPointOptions {
+  subject: string;
+  session: string;
+  devices: readonly DeviceInfo[];
+  startedAtMs: number;
+}
+
+/**
+ * `--store-raw`: every aligned sample → `imu_raw` / `force_raw` points, handed to `write` (the sink,
+ * which serialises them at once). Keys come from the recording only (device, sample time), so a live
+ * session and a later `analyze --store-raw` of its recording store each sample once. Samples of a
+ * device not in the header give no points.
+ */
+export function createRawPointWriter(
+  options: RawPointOptions,
+  write: (points: StoragePoint[]) => void,
+): RawPointWriter {
+  const contexts = new Map<string, RawContext | null>();
+  const contextFor = (deviceId: string): RawContext | null => {
+    let ctx = contexts.get(deviceId);
+    if (ctx === undefined) {
+      const device = options.devices.find((d) => d.id === deviceId);
+      ctx = device
+        ? { subject: options.subject, session: options.session, device, startedAtMs: options.startedAtMs }
+        : null;
+      contexts.set(deviceId, ctx);
+    }
+    return ctx;
+  };
+  return {
+    imu(batch) {
+      const ctx = contextFor(batch.device);
+      if (ctx && batch.count > 0) write(pointsFromImuBatch(ctx, batch));
+    },
+    force(batch) {
+      const ctx = contextFor(batch.device);
+      if (ctx && batch.count > 0) write(pointsFromForceBatch(ctx, batch));
     },
   };
 }

@@ -50,6 +50,13 @@ const i = (description: string): FieldDef => ({ type: 'integer', unit: '1', desc
 const s = (description: string): FieldDef => ({ type: 'string', unit: '', description });
 
 const DEVICE_TAGS = ['activity', 'device', 'placement', 'session', 'side', 'subject'] as const;
+/**
+ * Raw samples are keyed by the device alone (no activity, no mark side): those come from the analysis
+ * and can differ between the live run and a later `analyze` of the same recording (a mark is known
+ * only when it arrives; samples already batched keep the old activity), which would store a sample
+ * twice under two keys. Join with `sets` on time for the activity.
+ */
+const RAW_TAGS = ['device', 'placement', 'session', 'side', 'subject'] as const;
 
 export const MEASUREMENTS = {
   sessions: {
@@ -164,9 +171,10 @@ export const MEASUREMENTS = {
     fields: { force_n: f('N', 'force') },
   },
   imu_raw: {
-    description: 'Raw IMU samples, only with --store-raw; expires with the traces policy.',
+    description:
+      'Raw IMU samples (every aligned sample the engine used), only with --store-raw; expires with the traces policy.',
     retention: 'traces',
-    tags: DEVICE_TAGS,
+    tags: RAW_TAGS,
     fields: {
       acc_x_ms2: f('m/s2', 'acceleration x, sensor frame, gravity included'),
       acc_y_ms2: f('m/s2', 'acceleration y'),
@@ -179,7 +187,7 @@ export const MEASUREMENTS = {
   force_raw: {
     description: 'Raw force samples, only with --store-raw; expires with the traces policy.',
     retention: 'traces',
-    tags: DEVICE_TAGS,
+    tags: RAW_TAGS,
     fields: { force_n: f('N', 'force') },
   },
   angle_trace_1s: {
@@ -500,9 +508,38 @@ export function pointsFromForceTrace(
   return out;
 }
 
-/** Raw IMU samples (only with --store-raw) → imu_raw points. */
-export function pointsFromImuBatch(ctx: TraceContext, batch: ImuBatch): StoragePoint[] {
-  const tags = traceTags(ctx);
+/** Where raw samples come from: one device of one session (see RAW_TAGS for why no activity). */
+export interface RawContext {
+  subject: string;
+  session: string;
+  device: DeviceInfo;
+  startedAtMs: number;
+}
+
+/**
+ * One tags object per context: the sink caches the serialised series key per tags object, so raw
+ * batches of a few samples each cost one key for the whole session, not one per batch.
+ */
+const rawTagsByContext = new WeakMap<RawContext, Partial<Record<TagName, string>>>();
+
+function rawTags(ctx: RawContext): Partial<Record<TagName, string>> {
+  let tags = rawTagsByContext.get(ctx);
+  if (!tags) {
+    tags = {
+      device: ctx.device.id,
+      placement: ctx.device.placement,
+      session: ctx.session,
+      side: ctx.device.side,
+      subject: ctx.subject,
+    };
+    rawTagsByContext.set(ctx, tags);
+  }
+  return tags;
+}
+
+/** Raw IMU samples (only with --store-raw) → imu_raw points. Reuse one `ctx` per device. */
+export function pointsFromImuBatch(ctx: RawContext, batch: ImuBatch): StoragePoint[] {
+  const tags = rawTags(ctx);
   const out: StoragePoint[] = new Array(batch.count);
   const acc = batch.accMs2;
   const gyro = batch.gyroDps;
@@ -524,9 +561,9 @@ export function pointsFromImuBatch(ctx: TraceContext, batch: ImuBatch): StorageP
   return out;
 }
 
-/** Raw force samples (only with --store-raw) → force_raw points. */
-export function pointsFromForceBatch(ctx: TraceContext, batch: ForceBatch): StoragePoint[] {
-  const tags = traceTags(ctx);
+/** Raw force samples (only with --store-raw) → force_raw points. Reuse one `ctx` per device. */
+export function pointsFromForceBatch(ctx: RawContext, batch: ForceBatch): StoragePoint[] {
+  const tags = rawTags(ctx);
   const out: StoragePoint[] = new Array(batch.count);
   for (let k = 0; k < batch.count; k++) {
     out[k] = {

@@ -1,6 +1,11 @@
 import { stat } from 'node:fs/promises';
 import type { AnalyzeOutput, RecordingHeader } from '@hamstream/core';
-import { type AnalyzerOptions, createAnalyzer, type EngineUpdate } from '@hamstream/engine';
+import {
+  type AnalyzerOptions,
+  createAnalyzer,
+  type EngineUpdate,
+  type RawSampleSink,
+} from '@hamstream/engine';
 import { openRecording, type ReadStats } from '@hamstream/recording';
 
 export interface AnalyzeFileOptions {
@@ -9,6 +14,11 @@ export interface AnalyzeFileOptions {
   onProgress?: (tS: number, fraction: number) => void;
   /** Engine warnings (unknown driver, decode trouble), once each. */
   onWarning?: (update: Extract<EngineUpdate, { type: 'warning' }>) => void;
+  /**
+   * `--store-raw`: given the header, the consumer of every aligned sample (or undefined for none).
+   * Called once before the first event; may throw to refuse the recording (e.g. no subject).
+   */
+  rawSamples?: (header: RecordingHeader) => RawSampleSink | undefined;
 }
 
 export interface AnalyzedFile {
@@ -29,6 +39,8 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions = {}
   try {
     const engineOptions: AnalyzerOptions = { display: false };
     if (options.baselineSpm !== undefined) engineOptions.baselineSpm = options.baselineSpm;
+    const raw = options.rawSamples?.(recording.header);
+    if (raw) engineOptions.rawSamples = raw;
     const analyzer = createAnalyzer(recording.header, engineOptions);
     const onWarning = options.onWarning;
     let events = 0;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { AnalyzeOutput, RecordingHeader } from '@hamstream/core';
+import type { InfluxSink } from '@hamstream/storage';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
 
@@ -12,6 +13,7 @@ interface AnalyzeOptions {
   subject?: string;
   spool?: string;
   influxTimeout: string;
+  storeRaw: boolean;
 }
 
 /**
@@ -62,11 +64,19 @@ export function register(program: Command): void {
       'disk spool for --influx while InfluxDB is unreachable [default: $HAMSTREAM_DATA/influx-spool or ./data/influx-spool]',
     )
     .option('--influx-timeout <s>', 'seconds to wait for InfluxDB to take the points', '60')
+    .option(
+      '--store-raw',
+      'with --influx: also write every raw sample the engine used (imu_raw, force_raw; kept for the ' +
+        '`traces` retention policy, 30 days by default, so InfluxDB refuses samples of older recordings). ' +
+        'Only for InfluxDB: the recording file itself already keeps every raw packet',
+      false,
+    )
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  $ hamstream analyze fixtures/bridge_witmotion-wt901_thigh_clean.rec.jsonl.gz\n' +
         '  $ hamstream analyze data/sessions/s1/recording.rec.jsonl --influx http://127.0.0.1:8086/hamstream\n' +
+        '  $ hamstream analyze data/sessions/s1/recording.rec.jsonl --influx http://127.0.0.1:8086/hamstream --store-raw\n' +
         '  $ hamstream analyze --json session.rec.jsonl.gz > session.analysis.json\n' +
         '  $ hamstream analyze --baseline-spm 164 run.rec.jsonl.gz',
     )
@@ -82,6 +92,12 @@ export function register(program: Command): void {
       }
       const influxUrl = opts.influx ?? (process.env.HAMSTREAM_INFLUX_URL?.trim() || undefined);
       const influxTimeoutS = Number(opts.influxTimeout);
+      if (opts.storeRaw && influxUrl === undefined) {
+        throw new CliError(
+          '--store-raw needs --influx URL (or HAMSTREAM_INFLUX_URL): raw samples only go to InfluxDB; ' +
+            'the recording file already keeps every raw packet',
+        );
+      }
       if (influxUrl !== undefined) {
         if (!(influxTimeoutS > 0))
           throw new CliError('--influx-timeout must be a positive number of seconds');
@@ -98,11 +114,27 @@ export function register(program: Command): void {
       const showProgress = opts.progress || process.stderr.isTTY === true;
       let lastProgressMs = 0;
       let progressShown = false;
+      // --store-raw: the sink is open during the analysis, so raw samples stream out as the engine
+      // produces them (serialised into batches at once) instead of piling up until the end.
+      const raw: RawOutlet | null =
+        opts.storeRaw && influxUrl !== undefined ? await openRawOutlet(influxUrl, opts) : null;
       try {
         const result = await analyzeFile(file, {
           ...(baselineSpm !== undefined ? { baselineSpm } : {}),
           onWarning: (w) =>
             process.stderr.write(`hamstream analyze: warning: ${w.device ?? ''}: ${w.message}\n`),
+          ...(raw
+            ? {
+                rawSamples: (header: RecordingHeader) =>
+                  raw.storage.createRawPointWriter(
+                    { ...influxTarget(file, header, opts), devices: header.devices },
+                    (points) => {
+                      raw.points += points.length;
+                      raw.sink.write(points);
+                    },
+                  ),
+              }
+            : {}),
           ...(showProgress
             ? {
                 onProgress: (tS: number, fraction: number) => {
@@ -132,18 +164,60 @@ export function register(program: Command): void {
           process.stdout.write(formatAnalysis(file, output));
         }
         if (influxUrl !== undefined) {
-          await writeAnalysisToInflux(file, result.header, output, influxUrl, opts, influxTimeoutS);
+          await writeAnalysisToInflux(file, result.header, output, influxUrl, opts, influxTimeoutS, raw);
         }
       } catch (e) {
         if (progressShown) process.stderr.write('\n');
         // A bad line names FILE:LINE; an unreadable file names the file.
         if (e instanceof HamstreamError) throw new CliError(e.message);
         throw e;
+      } finally {
+        // After an error: whatever was written stays in the spool for the next --influx write.
+        await raw?.sink.close(1000);
       }
     });
 }
 
-/** `--influx`: the recording's results as points, through a one-shot sink (spooled if InfluxDB is away). */
+interface InfluxTarget {
+  subject: string;
+  session: string;
+  startedAtMs: number;
+}
+
+/** Subject, session id and start time the points of `file` are written under (CliError if unknown). */
+function influxTarget(file: string, header: RecordingHeader, opts: AnalyzeOptions): InfluxTarget {
+  const subject = opts.subject ?? header.subject;
+  if (!subject) {
+    throw new CliError(`${file}: the recording names no subject: give one with --subject ID for --influx`);
+  }
+  const startedAtMs = Date.parse(header.startedAt);
+  if (!Number.isFinite(startedAtMs)) throw new CliError(`${file}: header startedAt is not a date`);
+  return { subject, session: opts.session ?? sessionIdForRecording(file), startedAtMs };
+}
+
+function spoolDirFor(opts: AnalyzeOptions): string {
+  const dataDir = process.env.HAMSTREAM_DATA?.trim() || 'data';
+  return path.resolve(opts.spool ?? path.join(dataDir, 'influx-spool'));
+}
+
+type Storage = typeof import('@hamstream/storage');
+
+/** --store-raw: the sink, open before the analysis, and the storage module it came from. */
+interface RawOutlet {
+  sink: InfluxSink;
+  storage: Storage;
+  points: number;
+}
+
+async function openRawOutlet(url: string, opts: AnalyzeOptions): Promise<RawOutlet> {
+  const storage = await import('@hamstream/storage');
+  return { sink: await storage.createInfluxSink({ url, spoolDir: spoolDirFor(opts) }), storage, points: 0 };
+}
+
+/**
+ * `--influx`: the recording's results as points, through a one-shot sink (spooled if InfluxDB is
+ * away); with --store-raw, through the sink that already took the raw samples.
+ */
 async function writeAnalysisToInflux(
   file: string,
   header: RecordingHeader,
@@ -151,30 +225,33 @@ async function writeAnalysisToInflux(
   url: string,
   opts: AnalyzeOptions,
   timeoutS: number,
+  raw: RawOutlet | null,
 ): Promise<void> {
-  const subject = opts.subject ?? header.subject;
-  if (!subject) {
-    throw new CliError(`${file}: the recording names no subject: give one with --subject ID for --influx`);
-  }
-  const startedAtMs = Date.parse(header.startedAt);
-  if (!Number.isFinite(startedAtMs)) throw new CliError(`${file}: header startedAt is not a date`);
-  const session = opts.session ?? sessionIdForRecording(file);
+  const { subject, session, startedAtMs } = influxTarget(file, header, opts);
   const storage = await import('@hamstream/storage');
   const points = storage.pointsFromAnalyzeOutput(
     output,
     { subject, session, devices: header.devices },
     startedAtMs,
   );
-  const dataDir = process.env.HAMSTREAM_DATA?.trim() || 'data';
-  const spoolDir = path.resolve(opts.spool ?? path.join(dataDir, 'influx-spool'));
-  const { complete, stats } = await storage.writeToInflux({ url, spoolDir }, points, timeoutS * 1000);
+  const spoolDir = spoolDirFor(opts);
+  const sink = raw?.sink ?? (await storage.createInfluxSink({ url, spoolDir }));
+  sink.write(points);
+  const drained = await sink.drain(timeoutS * 1000);
+  await sink.close(1000);
+  const stats = sink.stats();
+  const complete = drained && stats.spool.points === 0;
   const target = url.replace(/\/\/[^@/]*@/, '//');
+  const rawNote = raw ? ` (${raw.points} raw sample(s) among them)` : '';
   process.stderr.write(
-    `hamstream analyze: ${stats.delivered} point(s) of session ${session} (subject ${subject}) written to ${target}\n`,
+    `hamstream analyze: ${stats.delivered} point(s) of session ${session} (subject ${subject}) written to ${target}${rawNote}\n`,
   );
   if (stats.rejected > 0) {
+    const hint = raw
+      ? ' (raw samples older than the `traces` retention policy are refused: store raw for recent recordings only)'
+      : '';
     process.stderr.write(
-      `hamstream analyze: InfluxDB refused ${stats.rejected} point(s): ${stats.lastError}\n`,
+      `hamstream analyze: InfluxDB refused ${stats.rejected} point(s): ${stats.lastError}${hint}\n`,
     );
   }
   if (!complete) {

@@ -13,6 +13,7 @@ interface StartFlags {
   resetAdminPassword?: boolean;
   influx?: string;
   influxSpool?: string;
+  storeRaw?: boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -48,6 +49,12 @@ export function register(program: Command): void {
         'if missing), and answer subject history from it [default: $HAMSTREAM_INFLUX_URL; none: data folder only]',
     )
     .option('--influx-spool <dir>', 'disk spool while InfluxDB is down or slow [default: DATA/influx-spool]')
+    .option(
+      '--store-raw',
+      'with --influx: also write every raw IMU/force sample to InfluxDB (imu_raw, force_raw; kept for the ' +
+        '`traces` retention policy, 30 days by default). Only for InfluxDB: each session’s recording in the ' +
+        'data folder already keeps every raw packet',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -70,6 +77,12 @@ export function register(program: Command): void {
       });
       if (!config.ok) throw new CliError(config.error);
       const influxUrl = config.value.influxUrl;
+      if (flags.storeRaw && influxUrl === null) {
+        throw new CliError(
+          '--store-raw needs --influx URL (or HAMSTREAM_INFLUX_URL): raw samples only go to InfluxDB; ' +
+            'the data folder already keeps every session’s full recording',
+        );
+      }
       if (influxUrl !== null) {
         const { parseInfluxUrl } = await import('@hamstream/storage');
         try {
@@ -101,6 +114,7 @@ export function register(program: Command): void {
                 influx: {
                   url: influxUrl,
                   ...(flags.influxSpool !== undefined ? { spoolDir: flags.influxSpool } : {}),
+                  ...(flags.storeRaw ? { storeRaw: true } : {}),
                 },
               }
             : {}),
@@ -129,7 +143,10 @@ export function register(program: Command): void {
       }
       out.write(`hamstream is running: ${started.openUrl}\n`);
       out.write(`  data folder: ${started.dataDir}\n`);
-      if (influxUrl !== null) out.write(`  InfluxDB: ${influxUrl.replace(/\/\/[^@/]*@/, '//')}\n`);
+      if (influxUrl !== null) {
+        const raw = flags.storeRaw ? ' (with raw samples)' : '';
+        out.write(`  InfluxDB: ${influxUrl.replace(/\/\/[^@/]*@/, '//')}${raw}\n`);
+      }
       if (started.demo) {
         out.write(
           `  demo: ${started.demo.sessions.length} live sessions replaying fixtures at ${speed}× — open the URL above\n` +

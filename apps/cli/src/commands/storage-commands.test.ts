@@ -1,7 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { AnalyzeOutput } from '@hamstream/core';
 import {
   createInfluxClient,
@@ -153,6 +154,97 @@ describe('hamstream analyze --influx', () => {
     expect((await run(['analyze', NORDIC, '--influx', 'ftp://x/y'])).err).toMatch(
       /^hamstream: --influx: unsupported protocol/,
     );
+  });
+});
+
+/**
+ * A copy of a fixture recorded yesterday (10:00 UTC): raw samples go to the `traces` retention policy,
+ * which refuses points older than its 30 days, and the fixtures were recorded months ago.
+ */
+async function recentCopy(fixture: string, dest: string): Promise<void> {
+  const text = gunzipSync(await readFile(fixture)).toString('utf8');
+  const nl = text.indexOf('\n');
+  const header = JSON.parse(text.slice(0, nl)) as { startedAt: string };
+  const now = new Date();
+  header.startedAt = new Date(
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 1, 10),
+  ).toISOString();
+  await writeFile(dest, gzipSync(`${JSON.stringify(header)}${text.slice(nl)}`));
+}
+
+describe('hamstream analyze --influx --store-raw', () => {
+  const NORDIC = path.resolve(
+    path.dirname(fileURLToPath(import.meta.url)),
+    '../../../../fixtures/nordic-curl_witmotion-wt901+tindeq-progressor_thigh+handle_clean.rec.jsonl.gz',
+  );
+
+  it('stores every sample the engine used once, keyed by device, however often it runs', async () => {
+    const rec = path.join(tmp, 'nordic-raw.rec.jsonl.gz');
+    await recentCopy(NORDIC, rec);
+    const url = `${influxd.baseUrl}/raw`;
+    const spool = path.join(tmp, 'raw-spool');
+    const first = await run(['analyze', '--json', rec, '--influx', url, '--spool', spool, '--store-raw']);
+    expect(first.code).toBe(0);
+    const doc = JSON.parse(first.out) as AnalyzeOutput;
+    const samples = Object.fromEntries(doc.quality.map((q) => [q.device, q.samples]));
+    expect(samples['R-thigh']).toBeGreaterThan(10_000);
+    expect(samples['R-strap']).toBeGreaterThan(5_000);
+    const rawTotal = (samples['R-thigh'] ?? 0) + (samples['R-strap'] ?? 0);
+    expect(first.err).toContain(`(${rawTotal} raw sample(s) among them)`);
+    expect(first.err).not.toContain('refused');
+
+    const client = createInfluxClient(parseInfluxUrl(url));
+    const counts = async () => ({
+      imu: await client.query<Record<string, number | string>>(
+        'SELECT count(*) FROM "traces"."imu_raw" GROUP BY *',
+      ),
+      force: await client.query<Record<string, number | string>>(
+        'SELECT count(*) FROM "traces"."force_raw" GROUP BY *',
+      ),
+    });
+    const tags = { session: 'nordic-raw', subject: 'sim-011' };
+    const once = await counts();
+    expect(once.imu).toHaveLength(1);
+    expect(once.imu[0]).toMatchObject({
+      ...tags,
+      device: 'R-thigh',
+      placement: 'thigh',
+      side: 'right',
+      count_acc_x_ms2: samples['R-thigh'],
+      count_acc_z_ms2: samples['R-thigh'],
+      count_gyro_y_dps: samples['R-thigh'],
+    });
+    expect(once.force).toHaveLength(1);
+    expect(once.force[0]).toMatchObject({
+      ...tags,
+      device: 'R-strap',
+      placement: 'handle',
+      side: 'right',
+      count_force_n: samples['R-strap'],
+    });
+    // Keyed by the recording only: no activity tag (see schema.ts RAW_TAGS).
+    const keys = await client.query<{ tagKey: string }>('SHOW TAG KEYS FROM "traces"."imu_raw"');
+    expect(keys.map((k) => k.tagKey)).toEqual(['device', 'placement', 'session', 'side', 'subject']);
+
+    // Again: the same keys, nothing duplicated.
+    expect((await run(['analyze', rec, '--influx', url, '--spool', spool, '--store-raw'])).code).toBe(0);
+    expect(await counts()).toEqual(once);
+  }, 60_000);
+
+  it('without InfluxDB, --store-raw is an error that says why (analyze and start)', async () => {
+    const saved = process.env.HAMSTREAM_INFLUX_URL;
+    delete process.env.HAMSTREAM_INFLUX_URL;
+    try {
+      const analyze = await run(['analyze', NORDIC, '--store-raw']);
+      expect(analyze.code).not.toBe(0);
+      expect(analyze.out).toBe('');
+      expect(analyze.err).toMatch(/^hamstream: --store-raw needs --influx URL \(or HAMSTREAM_INFLUX_URL\)/);
+      const start = await run(['start', '--store-raw', '--data', path.join(tmp, 'no-influx')]);
+      expect(start.code).not.toBe(0);
+      expect(start.err).toMatch(/^hamstream: --store-raw needs --influx URL/);
+    } finally {
+      if (saved !== undefined) process.env.HAMSTREAM_INFLUX_URL = saved;
+    }
   });
 });
 

@@ -1,7 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { createInfluxClient, type InfluxdProcess, parseInfluxUrl, startInfluxd } from '@hamstream/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerLocalHistory } from '../storage/history.js';
@@ -77,6 +78,69 @@ describe('server with InfluxDB', () => {
       expect(JSON.parse(JSON.stringify(fromInflux))).toEqual(JSON.parse(JSON.stringify(fromFolder)));
     } finally {
       await server.dispose();
+    }
+  }, 60_000);
+
+  it('with storeRaw, a live session also stores every sample the engine used, once per sample', async () => {
+    // A copy recorded yesterday: raw samples go to the `traces` policy, which refuses month-old points.
+    const dataDir = await mkdtemp(join(tmpdir(), 'hamstream-influx-raw-'));
+    const rec = join(dataDir, 'nordic-recent.rec.jsonl.gz');
+    const text = gunzipSync(await readFile(NORDIC)).toString('utf8');
+    const nl = text.indexOf('\n');
+    const header = JSON.parse(text.slice(0, nl)) as { startedAt: string };
+    const now = new Date();
+    header.startedAt = new Date(
+      Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 1, 10),
+    ).toISOString();
+    await writeFile(rec, gzipSync(`${JSON.stringify(header)}${text.slice(nl)}`));
+
+    const url = `${influxd.baseUrl}/raw`;
+    const server = await createTestServer({ dataDir, influx: { url, storeRaw: true } });
+    try {
+      const admin = await adminBearer(server);
+      const api = (method: 'GET' | 'POST', path: string, payload?: object) =>
+        server.app.inject({
+          method,
+          url: path,
+          headers: { authorization: `Bearer ${admin}` },
+          ...(payload ? { payload } : {}),
+        });
+      await api('POST', '/api/subjects', { id: 'athlete-07' });
+      await api('POST', '/api/sessions', { id: 'r1', subject: 'athlete-07' });
+      expect((await server.registry.importRecording('r1', rec)).ok).toBe(true);
+      const stats = server.influx!.stats;
+      await expect
+        .poll(() => stats().delivered + stats().rejected, { timeout: 15_000 })
+        .toBe(stats().accepted);
+      expect(stats().rejected).toBe(0);
+
+      const summary = (await api('GET', '/api/sessions/r1/summary')).json<{
+        analysis: { quality: { device: string; samples: number }[] };
+      }>();
+      const samples = Object.fromEntries(summary.analysis.quality.map((q) => [q.device, q.samples]));
+      const client = createInfluxClient(parseInfluxUrl(url));
+      const imu = await client.query<Record<string, number | string>>(
+        'SELECT count(*) FROM "traces"."imu_raw" GROUP BY *',
+      );
+      expect(imu).toHaveLength(1);
+      expect(imu[0]).toMatchObject({
+        device: 'R-thigh',
+        placement: 'thigh',
+        side: 'right',
+        session: 'r1',
+        subject: 'athlete-07',
+        count_acc_x_ms2: samples['R-thigh'],
+        count_gyro_z_dps: samples['R-thigh'],
+      });
+      const force = await client.query<Record<string, number | string>>(
+        'SELECT count("force_n") AS "count" FROM "traces"."force_raw" GROUP BY *',
+      );
+      expect(force).toHaveLength(1);
+      expect(force[0]).toMatchObject({ device: 'R-strap', session: 'r1', count: samples['R-strap'] });
+      expect(samples['R-strap']).toBeGreaterThan(5_000);
+    } finally {
+      await server.dispose();
+      await rm(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
 

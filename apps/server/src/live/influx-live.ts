@@ -1,7 +1,8 @@
 import type { AnalyzeOutput, RecordingHeader } from '@hamstream/core';
-import type { EngineUpdate } from '@hamstream/engine';
+import type { EngineUpdate, RawSampleSink } from '@hamstream/engine';
 import {
   createLivePointBuilder,
+  createRawPointWriter,
   type InfluxSink,
   type InfluxSinkStats,
   pointsFromAnalyzeOutput,
@@ -16,6 +17,13 @@ export const UNASSIGNED_SUBJECT = 'unassigned';
 export interface SessionPointsTap {
   update(update: EngineUpdate): void;
   finished(output: AnalyzeOutput | null): void;
+  /** `--store-raw`: the engine's aligned samples (absent: raw samples are not stored). */
+  raw?: RawSampleSink;
+}
+
+export interface InfluxLiveOptions {
+  /** Also write every aligned sample (imu_raw, force_raw). Default false. */
+  storeRaw?: boolean;
 }
 
 export interface LiveSessionInfo {
@@ -38,9 +46,14 @@ export interface LiveResultsSink {
  * shared sink; `sink.write` only serialises into memory (batches, the spool and retries happen off the
  * live path), so the engine never waits for InfluxDB. A replay after a restart rewrites the same point
  * keys, so nothing is duplicated. A builder bug is logged once per session and that session's storage
- * stops; the live view carries on.
+ * stops; the live view carries on. With `storeRaw`, the engine also hands over every aligned sample
+ * (`raw`); those points are built and serialised during the engine's call, nothing more on this path.
  */
-export function createInfluxLiveSink(sink: InfluxSink, logger: Logger): LiveResultsSink {
+export function createInfluxLiveSink(
+  sink: InfluxSink,
+  logger: Logger,
+  options: InfluxLiveOptions = {},
+): LiveResultsSink {
   return {
     openSession(info) {
       const meta = {
@@ -65,7 +78,18 @@ export function createInfluxLiveSink(sink: InfluxSink, logger: Logger): LiveResu
           );
         }
       };
+      const rawWriter = options.storeRaw
+        ? createRawPointWriter({ ...meta, startedAtMs }, (points) => sink.write(points))
+        : null;
       return {
+        ...(rawWriter
+          ? {
+              raw: {
+                imu: (batch) => guard('raw', () => rawWriter.imu(batch)),
+                force: (batch) => guard('raw', () => rawWriter.force(batch)),
+              },
+            }
+          : {}),
         update(u) {
           guard('live', () => {
             const points = builder.push(u);

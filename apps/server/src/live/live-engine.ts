@@ -1,5 +1,11 @@
 import type { AnalyzeOutput, RecordingEvent, RecordingHeader } from '@hamstream/core';
-import { analyzeEvents, collectAnalyzeOutput, type EngineUpdate } from '@hamstream/engine';
+import {
+  type AnalyzerOptions,
+  analyzeEvents,
+  collectAnalyzeOutput,
+  type EngineUpdate,
+  type RawSampleSink,
+} from '@hamstream/engine';
 import { Subject, share } from 'rxjs';
 
 /** One session's metrics engine, fed event by event; updates come back synchronously. */
@@ -12,6 +18,8 @@ export interface LiveEngine {
 export interface LiveEngineOptions {
   /** Cadence baseline, steps/min, when the subject's targets fix one. */
   baselineSpm?: number;
+  /** `--store-raw`: every aligned sample, synchronously (arrays valid during the call only). */
+  rawSamples?: RawSampleSink;
 }
 
 export type LiveEngineFactory = (
@@ -28,13 +36,10 @@ export type LiveEngineFactory = (
  */
 export const rxLiveEngine: LiveEngineFactory = (header, options, onUpdate, onError) => {
   const input = new Subject<RecordingEvent>();
-  const updates = input.pipe(
-    analyzeEvents(
-      header,
-      options.baselineSpm !== undefined ? { baselineSpm: options.baselineSpm } : undefined,
-    ),
-    share(),
-  );
+  const engineOptions: AnalyzerOptions = {};
+  if (options.baselineSpm !== undefined) engineOptions.baselineSpm = options.baselineSpm;
+  if (options.rawSamples) engineOptions.rawSamples = options.rawSamples;
+  const updates = input.pipe(analyzeEvents(header, engineOptions), share());
   let failed = false;
   const output = new Promise<AnalyzeOutput | null>((resolve) => {
     updates.pipe(collectAnalyzeOutput(header)).subscribe({

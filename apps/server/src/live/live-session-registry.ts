@@ -208,7 +208,10 @@ export class LiveSessionRegistry {
     session.resultsTap = tap;
     session.engine = this.engineFactory(
       header,
-      baselineSpm !== undefined ? { baselineSpm } : {},
+      {
+        ...(baselineSpm !== undefined ? { baselineSpm } : {}),
+        ...(tap?.raw ? { rawSamples: tap.raw } : {}),
+      },
       (u) => {
         const level = session.model.apply(u);
         if (level > session.pendingLevel) session.pendingLevel = level;
