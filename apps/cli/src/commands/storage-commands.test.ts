@@ -12,32 +12,15 @@ import {
   syntheticSession,
   writeSessionFolder,
 } from '@hamstream/storage';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../test-support/run-cli.js';
 
 /** `hamstream backfill` and `hamstream export`, run in-process against a data folder and a real influxd. */
 let tmp: string;
 let dataDir: string;
 let influxd: InfluxdProcess;
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1');
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(['node', 'hamstream', ...argv]), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runCli;
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), 'hamstream-cli-storage-'));

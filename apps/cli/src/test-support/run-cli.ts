@@ -7,12 +7,15 @@ export interface CliRun {
   err: string;
 }
 
-/** Runs the `hamstream` CLI in-process and captures what it writes to stdout and stderr. */
+/**
+ * Runs the `hamstream` CLI in-process and captures what it writes to stdout and stderr. Bytes (a PDF
+ * written to stdout) are kept as latin1 text, one char per byte, so they can be compared byte for byte.
+ */
 export async function runCli(argv: readonly string[]): Promise<CliRun> {
   let out = '';
   let err = '';
   const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
+    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1');
     return true;
   });
   const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
