@@ -12,6 +12,7 @@ export * from './live.js';
 export * from './local-store.js';
 export * from './logger.js';
 export * from './mdc.js';
+export * from './recent-copy.js';
 export * from './sample-data.js';
 export * from './schema.js';
 export * from './spool.js';

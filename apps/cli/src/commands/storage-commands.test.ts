@@ -1,8 +1,7 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import type { AnalyzeOutput } from '@hamstream/core';
 import {
   createInfluxClient,
@@ -10,6 +9,7 @@ import {
   parseInfluxUrl,
   startInfluxd,
   syntheticSession,
+  writeRecentCopy,
   writeSessionFolder,
 } from '@hamstream/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,21 +140,6 @@ describe('hamstream analyze --influx', () => {
   });
 });
 
-/**
- * A copy of a fixture recorded yesterday (10:00 UTC): raw samples go to the `traces` retention policy,
- * which refuses points older than its 30 days, and the fixtures were recorded months ago.
- */
-async function recentCopy(fixture: string, dest: string): Promise<void> {
-  const text = gunzipSync(await readFile(fixture)).toString('utf8');
-  const nl = text.indexOf('\n');
-  const header = JSON.parse(text.slice(0, nl)) as { startedAt: string };
-  const now = new Date();
-  header.startedAt = new Date(
-    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 1, 10),
-  ).toISOString();
-  await writeFile(dest, gzipSync(`${JSON.stringify(header)}${text.slice(nl)}`));
-}
-
 describe('hamstream analyze --influx --store-raw', () => {
   const NORDIC = path.resolve(
     path.dirname(fileURLToPath(import.meta.url)),
@@ -163,7 +148,7 @@ describe('hamstream analyze --influx --store-raw', () => {
 
   it('stores every sample the engine used once, keyed by device, however often it runs', async () => {
     const rec = path.join(tmp, 'nordic-raw.rec.jsonl.gz');
-    await recentCopy(NORDIC, rec);
+    await writeRecentCopy(NORDIC, rec);
     const url = `${influxd.baseUrl}/raw`;
     const spool = path.join(tmp, 'raw-spool');
     const first = await run(['analyze', '--json', rec, '--influx', url, '--spool', spool, '--store-raw']);

@@ -1,9 +1,14 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { createInfluxClient, type InfluxdProcess, parseInfluxUrl, startInfluxd } from '@hamstream/storage';
+import {
+  createInfluxClient,
+  type InfluxdProcess,
+  parseInfluxUrl,
+  startInfluxd,
+  writeRecentCopy,
+} from '@hamstream/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerLocalHistory } from '../storage/history.js';
 import { adminBearer, createTestServer } from '../testing/harness.js';
@@ -85,14 +90,7 @@ describe('server with InfluxDB', () => {
     // A copy recorded yesterday: raw samples go to the `traces` policy, which refuses month-old points.
     const dataDir = await mkdtemp(join(tmpdir(), 'hamstream-influx-raw-'));
     const rec = join(dataDir, 'nordic-recent.rec.jsonl.gz');
-    const text = gunzipSync(await readFile(NORDIC)).toString('utf8');
-    const nl = text.indexOf('\n');
-    const header = JSON.parse(text.slice(0, nl)) as { startedAt: string };
-    const now = new Date();
-    header.startedAt = new Date(
-      Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 1, 10),
-    ).toISOString();
-    await writeFile(rec, gzipSync(`${JSON.stringify(header)}${text.slice(nl)}`));
+    await writeRecentCopy(NORDIC, rec);
 
     const url = `${influxd.baseUrl}/raw`;
     const server = await createTestServer({ dataDir, influx: { url, storeRaw: true } });
