@@ -11,7 +11,7 @@ import {
 } from '@hamstream/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerLocalHistory } from '../storage/history.js';
-import { adminBearer, createTestServer } from '../testing/harness.js';
+import { adminApi, createTestServer } from '../testing/harness.js';
 
 /** The server with `--influx`: live sessions feed a real influxd, history comes back from it. */
 const NORDIC = join(
@@ -32,14 +32,7 @@ describe('server with InfluxDB', () => {
     const url = `${influxd.baseUrl}/clinic`;
     const server = await createTestServer({ influx: { url } });
     try {
-      const admin = await adminBearer(server);
-      const api = (method: 'GET' | 'POST', path: string, payload?: object) =>
-        server.app.inject({
-          method,
-          url: path,
-          headers: { authorization: `Bearer ${admin}` },
-          ...(payload ? { payload } : {}),
-        });
+      const api = await adminApi(server);
       await api('POST', '/api/subjects', { id: 'athlete-07' });
       for (const id of ['n1', 'n2']) {
         await api('POST', '/api/sessions', { id, subject: 'athlete-07' });
@@ -95,14 +88,7 @@ describe('server with InfluxDB', () => {
     const url = `${influxd.baseUrl}/raw`;
     const server = await createTestServer({ dataDir, influx: { url, storeRaw: true } });
     try {
-      const admin = await adminBearer(server);
-      const api = (method: 'GET' | 'POST', path: string, payload?: object) =>
-        server.app.inject({
-          method,
-          url: path,
-          headers: { authorization: `Bearer ${admin}` },
-          ...(payload ? { payload } : {}),
-        });
+      const api = await adminApi(server);
       await api('POST', '/api/subjects', { id: 'athlete-07' });
       await api('POST', '/api/sessions', { id: 'r1', subject: 'athlete-07' });
       expect((await server.registry.importRecording('r1', rec)).ok).toBe(true);

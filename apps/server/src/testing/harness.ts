@@ -13,6 +13,7 @@ import {
   type LiveServerToClientEvents,
   type SequencedEvent,
 } from '@hamstream/protocol';
+import type { LightMyRequestResponse } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
 import { type BuildAppOptions, buildApp, type HamstreamServer } from '../app.js';
 import type { Role } from '../auth/principal.js';
@@ -152,6 +153,20 @@ export async function bearerFor(
 /** The test admin `root` (a bearer token): sees and may do everything but ingest. */
 export const adminBearer = (server: Pick<HamstreamServer, 'auth'>): Promise<string> =>
   bearerFor(server, 'root');
+
+/** `inject()` as the admin (bearer token): `api('POST', '/api/subjects', { id })`. */
+export async function adminApi(
+  server: Pick<HamstreamServer, 'auth' | 'app'>,
+): Promise<(method: 'GET' | 'POST', path: string, payload?: object) => Promise<LightMyRequestResponse>> {
+  const admin = await adminBearer(server);
+  return (method, path, payload) =>
+    server.app.inject({
+      method,
+      url: path,
+      headers: { authorization: `Bearer ${admin}` },
+      ...(payload ? { payload } : {}),
+    });
+}
 
 /**
  * A daemon token bound to `sessions`, creating the sessions that do not exist yet (owned by `owner`,
