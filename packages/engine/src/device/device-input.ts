@@ -166,8 +166,8 @@ export class DeviceInput {
   decodeErrors = 0;
   disconnects = 0;
   private readonly decoder: DeviceDecoder | null;
-  /** The decoder's allocation-free `decodeTransient` when it has one, else `decode`. */
-  private readonly decode: ((characteristic: string, bytes: Uint8Array) => DecodeResult) | null;
+  /** The decoder has the allocation-free `decodeTransient` (else `decode` is used). */
+  private readonly transient: boolean;
   private readonly streams = new Map<StreamName, StreamClock>();
   private readonly hostStreams = new Map<StreamName, HostStream>();
   private readonly sensorClock = new SensorClock();
@@ -197,11 +197,7 @@ export class DeviceInput {
   ) {
     const decoder = driver ? driver.createDecoder(info.config) : null;
     this.decoder = decoder;
-    this.decode = decoder
-      ? decoder.decodeTransient
-        ? decoder.decodeTransient.bind(decoder)
-        : decoder.decode.bind(decoder)
-      : null;
+    this.transient = typeof decoder?.decodeTransient === 'function';
     const rate = info.config.rateHz;
     this.nominalRateHz = typeof rate === 'number' && rate > 0 ? rate : undefined;
     const measurements = info.config.measurements;
@@ -221,11 +217,15 @@ export class DeviceInput {
   packet(hostS: number, characteristic: string, bytes: Uint8Array | null): void {
     if (this.samples.n !== 0) this.flushSamples();
     this.packets++;
-    if (bytes === null || this.decode === null) {
+    const decoder = this.decoder;
+    if (bytes === null || decoder === null) {
       this.decodeErrors++;
       return;
     }
-    const result = this.decode(characteristic, bytes);
+    // Method calls on the decoder itself (not a bound copy): the JIT can inline them.
+    const result = this.transient
+      ? decoder.decodeTransient!(characteristic, bytes)
+      : decoder.decode(characteristic, bytes);
     if (result.error) this.decodeErrors++;
     const items = result.items;
     if (items.length === 0) return;
