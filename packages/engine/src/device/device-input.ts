@@ -1,5 +1,5 @@
 import type { CadenceReading, DeviceInfo, DeviceQuality, SampleEvent } from '@hamstream/core';
-import type { DecodedItem, DecodeResult, DeviceDecoder, SensorDriver } from '@hamstream/sensors';
+import type { DecodedItem, DeviceDecoder, SensorDriver } from '@hamstream/sensors';
 import { AccGyroPairer } from '../timing/acc-gyro-pairer.js';
 import { HostClockStream, type HostTimedRelease } from '../timing/host-clock-stream.js';
 import { SampleTimeStream } from '../timing/sample-time-stream.js';
