@@ -1,9 +1,12 @@
 import {
   CSRF_HEADER,
+  type DaemonTokenCreated,
   type LoginResult,
   type MarkResult,
   type MeDto,
+  type SessionCreate,
   type SessionDto,
+  type SubjectDto,
   type TargetsBody,
   type TargetsDto,
 } from '@hamstream/protocol';
@@ -69,4 +72,10 @@ export const api = {
     call<TargetsDto>('PUT', `/api/targets/${encodeURIComponent(subject)}`, body),
   history: (subject: string) =>
     call<SubjectHistoryDto>('GET', `/api/subjects/${encodeURIComponent(subject)}/history`),
+  subjects: () => call<SubjectDto[]>('GET', '/api/subjects'),
+  createSubject: (id: string) => call<SubjectDto>('POST', '/api/subjects', { id }),
+  createSession: (body: SessionCreate) => call<SessionDto>('POST', '/api/sessions', body),
+  /** A token for one ingest daemon, bound to these sessions; the secret is answered once. */
+  createDaemonToken: (sessions: string[], label: string) =>
+    call<DaemonTokenCreated>('POST', '/api/daemon-tokens', { sessions, label }),
 };

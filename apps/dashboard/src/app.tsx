@@ -2,17 +2,20 @@ import type { MeDto } from '@hamstream/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.js';
 import type { LiveClient } from './live-client.js';
+import { NewSession } from './views/new-session.js';
 import { RunnerView } from './views/runner.js';
 import { SessionView } from './views/session.js';
 import { Wall } from './views/wall.js';
 
 export type Route =
   | { view: 'wall' }
+  | { view: 'new' }
   | { view: 'session'; session: string }
   | { view: 'runner'; session: string };
 
-/** `#/`, `#/session/<id>`, `#/runner/<id>` (hash routes: any static host serves them). */
+/** `#/`, `#/new`, `#/session/<id>`, `#/runner/<id>` (hash routes: any static host serves them). */
 export function parseRoute(hash: string): Route {
+  if (/^#\/new\/?$/.test(hash)) return { view: 'new' };
   const m = /^#\/(session|runner)\/([^/?#]+)/.exec(hash);
   if (!m) return { view: 'wall' };
   return { view: m[1] as 'session' | 'runner', session: decodeURIComponent(m[2]!) };
@@ -68,6 +71,11 @@ export function App({ client, me, onSignOut }: { client: LiveClient; me: MeDto; 
         ) : (
           <span class="count">{client.wall.size} live</span>
         )}
+        {me.role !== 'runner' && !me.demo && route.view !== 'new' ? (
+          <a href="#/new" class="new-session-link" data-testid="new-session-link">
+            + New session
+          </a>
+        ) : null}
         <span class={`conn ${client.connected ? 'ok' : 'bad'}`} data-testid="connection">
           {client.connected ? 'live' : 'reconnecting…'}
         </span>
@@ -79,6 +87,7 @@ export function App({ client, me, onSignOut }: { client: LiveClient; me: MeDto; 
         </button>
       </nav>
       {route.view === 'wall' ? <Wall client={client} /> : null}
+      {route.view === 'new' ? <NewSession /> : null}
       {route.view === 'session' ? (
         <SessionView key={route.session} client={client} session={route.session} />
       ) : null}

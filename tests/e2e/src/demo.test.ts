@@ -149,8 +149,49 @@ describe('hamstream start --demo in a browser', () => {
     await expect
       .poll(() => page.locator('[data-testid="session-tile"]').count(), { timeout: 15_000 })
       .toBe(3);
+
+    // A new session for a new subject: the page answers with the daemon's command line, and a daemon
+    // started with it (on the virtual adapter, replaying a fixture) puts the session on the wall.
+    await page.locator('[data-testid="new-session-link"]').click();
+    const newForm = page.locator('[data-testid="new-session"]');
+    await newForm.locator('input[name="subject"]').fill('athlete-e2e');
+    await newForm.locator('input[name="session"]').fill('e2e-bridge-1');
+    await newForm.locator('button[type="submit"]').click();
+    const command = await page.locator('[data-testid="ingest-command"]').textContent();
+    expect(await page.locator('[data-testid="created-session"]').textContent()).toBe('e2e-bridge-1');
+    const token = /--token (\S+)/.exec(command ?? '')?.[1];
+    expect(command).toContain(`--server ${new URL(url).origin}`);
+    expect(command).toContain('--session e2e-bridge-1');
+    expect(token).toMatch(/^hsd_/);
+    const daemon = spawn(
+      process.execPath,
+      [
+        CLI,
+        'ingest',
+        '--adapter',
+        `virtual:${join(ROOT, 'fixtures', `${BRIDGE}.rec.jsonl.gz`)}`,
+        '--speed',
+        '4',
+        '--server',
+        new URL(url).origin,
+        '--session',
+        'e2e-bridge-1',
+        '--token',
+        token!,
+        '--quiet',
+      ],
+      { cwd: ROOT, stdio: 'ignore' },
+    );
+    try {
+      await page.goto(new URL('/#/', url).href);
+      const tileOfNew = page.locator('[data-testid="session-tile"][data-session="e2e-bridge-1"]');
+      await expect.poll(() => tileOfNew.count(), { timeout: 30_000 }).toBe(1);
+      expect(await tileOfNew.locator('.subject').textContent()).toBe('athlete-e2e');
+    } finally {
+      daemon.kill('SIGTERM');
+    }
     await page.close();
-  }, 30_000);
+  }, 60_000);
 
   it('shows every demo session on the wall with live numbers', async () => {
     const page = await openPage();

@@ -1,67 +1,7 @@
 import type { MeDto } from '@hamstream/protocol';
-import { useId, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-
-/** One labelled input of the sign-in forms (required; the browser checks minLength before submitting). */
-function Field(props: {
-  label: string;
-  value: string;
-  onValue: (value: string) => void;
-  autocomplete: string;
-  secret?: boolean;
-  name?: string;
-  minLength?: number;
-}) {
-  const id = useId();
-  const common = {
-    id,
-    name: props.name,
-    autocomplete: props.autocomplete,
-    minLength: props.minLength,
-    value: props.value,
-    onInput: (e: { currentTarget: HTMLInputElement }) => props.onValue(e.currentTarget.value),
-    required: true,
-  };
-  return (
-    <label for={id}>
-      {props.label}
-      {props.secret ? <input type="password" {...common} /> : <input type="text" {...common} />}
-    </label>
-  );
-}
-
-/** The server's (or the form's own) reason, announced to screen readers. */
-function FormError({ error }: { error: string | null }) {
-  return error ? (
-    <p class="auth-error" role="alert">
-      {error}
-    </p>
-  ) : null;
-}
-
-/** Runs a form's request with a busy flag (no double submit) and its error as text. */
-function useSubmit(): {
-  busy: boolean;
-  error: string | null;
-  setError: (e: string | null) => void;
-  run: (request: () => Promise<void>, onError?: () => void) => Promise<void>;
-} {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const run = async (request: () => Promise<void>, onError?: () => void) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await request();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-      onError?.();
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, setError, run };
-}
+import { Field, FormError, useSubmit } from '../components/form.js';
 
 /** The sign-in form: user name and password; the server sets the HttpOnly session cookie. */
 export function SignIn({ onSignedIn }: { onSignedIn: (me: MeDto) => void }) {

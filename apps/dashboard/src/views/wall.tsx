@@ -69,7 +69,8 @@ export function Wall({ client }: { client: LiveClient }) {
     <main class="wall">
       {tiles.length === 0 ? (
         <p class="empty">
-          No live sessions. Start an ingest daemon (`hamstream ingest`) or run the demo (`npm start`).
+          No live sessions. Start one with “+ New session” (it gives the `hamstream ingest` command to run
+          next to the sensors), or run the demo (`npm start`).
         </p>
       ) : (
         tiles.map((t) => <Tile key={t.session} t={t} />)
