@@ -1,4 +1,8 @@
 import {
+  type AccountCreate,
+  type AccountDto,
+  type AccountPatch,
+  type AccountResult,
   CSRF_HEADER,
   type DaemonTokenCreated,
   type LoginResult,
@@ -75,6 +79,11 @@ export const api = {
   subjects: () => call<SubjectDto[]>('GET', '/api/subjects'),
   createSubject: (id: string) => call<SubjectDto>('POST', '/api/subjects', { id }),
   createSession: (body: SessionCreate) => call<SessionDto>('POST', '/api/sessions', body),
+  accounts: () => call<AccountDto[]>('GET', '/api/accounts'),
+  /** The one-time password in the answer is shown once. */
+  createAccount: (body: AccountCreate) => call<AccountResult>('POST', '/api/accounts', body),
+  updateAccount: (id: string, body: AccountPatch) =>
+    call<AccountResult>('PATCH', `/api/accounts/${encodeURIComponent(id)}`, body),
   /** A token for one ingest daemon, bound to these sessions; the secret is answered once. */
   createDaemonToken: (sessions: string[], label: string) =>
     call<DaemonTokenCreated>('POST', '/api/daemon-tokens', { sessions, label }),

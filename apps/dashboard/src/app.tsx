@@ -2,6 +2,7 @@ import type { MeDto } from '@hamstream/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.js';
 import type { LiveClient } from './live-client.js';
+import { Accounts } from './views/accounts.js';
 import { NewSession } from './views/new-session.js';
 import { RunnerView } from './views/runner.js';
 import { SessionView } from './views/session.js';
@@ -10,12 +11,14 @@ import { Wall } from './views/wall.js';
 export type Route =
   | { view: 'wall' }
   | { view: 'new' }
+  | { view: 'accounts' }
   | { view: 'session'; session: string }
   | { view: 'runner'; session: string };
 
-/** `#/`, `#/new`, `#/session/<id>`, `#/runner/<id>` (hash routes: any static host serves them). */
+/** `#/`, `#/new`, `#/accounts`, `#/session/<id>`, `#/runner/<id>` (hash routes: any static host serves them). */
 export function parseRoute(hash: string): Route {
   if (/^#\/new\/?$/.test(hash)) return { view: 'new' };
+  if (/^#\/accounts\/?$/.test(hash)) return { view: 'accounts' };
   const m = /^#\/(session|runner)\/([^/?#]+)/.exec(hash);
   if (!m) return { view: 'wall' };
   return { view: m[1] as 'session' | 'runner', session: decodeURIComponent(m[2]!) };
@@ -76,6 +79,11 @@ export function App({ client, me, onSignOut }: { client: LiveClient; me: MeDto; 
             + New session
           </a>
         ) : null}
+        {me.role === 'admin' && !me.demo && route.view !== 'accounts' ? (
+          <a href="#/accounts" class="new-session-link" data-testid="accounts-link">
+            Accounts
+          </a>
+        ) : null}
         <span class={`conn ${client.connected ? 'ok' : 'bad'}`} data-testid="connection">
           {client.connected ? 'live' : 'reconnecting…'}
         </span>
@@ -88,6 +96,7 @@ export function App({ client, me, onSignOut }: { client: LiveClient; me: MeDto; 
       </nav>
       {route.view === 'wall' ? <Wall client={client} /> : null}
       {route.view === 'new' ? <NewSession /> : null}
+      {route.view === 'accounts' ? <Accounts me={me.id} /> : null}
       {route.view === 'session' ? (
         <SessionView key={route.session} client={client} session={route.session} />
       ) : null}

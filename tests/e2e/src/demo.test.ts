@@ -190,6 +190,34 @@ describe('hamstream start --demo in a browser', () => {
     } finally {
       daemon.kill('SIGTERM');
     }
+
+    // Accounts: the admin creates a therapist, who signs in with the one-time password shown once and
+    // must choose a new one first.
+    await page.locator('[data-testid="accounts-link"]').click();
+    const accountForm = page.locator('[data-testid="new-account"]');
+    await accountForm.locator('input[name="account"]').fill('kim');
+    await accountForm.locator('select[name="role"]').selectOption('therapist');
+    await accountForm.locator('button[type="submit"]').click();
+    const kimPassword = await page.locator('[data-testid="one-time-password-value"]').textContent();
+    expect(kimPassword).toBeTruthy();
+    expect(await page.locator('tr[data-account="kim"]').textContent()).toContain('one-time password');
+    const kim = await browser.newPage();
+    await kim.goto(new URL('/', url).href);
+    const kimForm = kim.locator('[data-testid="sign-in"]');
+    await kimForm.locator('input[name="username"]').fill('kim');
+    await kimForm.locator('input[name="password"]').fill(kimPassword!);
+    await kimForm.locator('button[type="submit"]').click();
+    const kimChange = kim.locator('[data-testid="change-password"]');
+    await kimChange.waitFor();
+    const kimFields = kimChange.locator('input[type="password"]');
+    await kimFields.nth(0).fill(kimPassword!);
+    await kimFields.nth(1).fill('a therapist pass phrase');
+    await kimFields.nth(2).fill('a therapist pass phrase');
+    await kimChange.locator('button[type="submit"]').click();
+    // A therapist may start sessions but has no accounts page.
+    await kim.locator('[data-testid="new-session-link"]').waitFor();
+    expect(await kim.locator('[data-testid="accounts-link"]').count()).toBe(0);
+    await kim.close();
     await page.close();
   }, 60_000);
 
