@@ -119,6 +119,45 @@ describe.each(drivers.map((d, k) => ({ id: d.id, driver: d, seed: 7000 + k })))(
   },
 );
 
+describe.each(
+  drivers
+    .filter((d) => typeof d.createDecoder({}).decodeImuInto === 'function')
+    .map((d, k) => ({ id: d.id, driver: d, seed: 7100 + k })),
+)('decodeImuInto $id', ({ driver, seed }) => {
+  it("writes exactly decodeTransient's acc and gyro, or declines (-1) and leaves the state alone", () => {
+    const packets = packetStream(driver, seed);
+    const plain = driver.createDecoder({});
+    const fast = driver.createDecoder({});
+    const acc = new Float64Array(3 * 64);
+    const gyro = new Float64Array(3 * 64);
+    let taken = 0;
+    let declined = 0;
+    for (const [i, p] of packets.entries()) {
+      const expected = snapshot(plain.decodeTransient!(p.characteristic, p.bytes));
+      const at = i % 7;
+      const n = fast.decodeImuInto!(p.characteristic, p.bytes, acc, gyro, at);
+      if (n < 0) {
+        declined++;
+        // The general path, on a decoder in the same state, says the same as the other one.
+        const got = snapshot(fast.decodeTransient!(p.characteristic, p.bytes));
+        if (JSON.stringify(got) !== JSON.stringify(expected)) expect(got, `packet ${i}`).toEqual(expected);
+        continue;
+      }
+      taken++;
+      // Only clean notifications: stream samples and nothing else.
+      expect(expected.error, `packet ${i}`).toBeNull();
+      const a = expected.items.find((x) => x.kind === 'acc');
+      const g = expected.items.find((x) => x.kind === 'gyro');
+      expect(expected.items.every((x) => ['acc', 'gyro', 'euler'].includes(x.kind as string))).toBe(true);
+      expect(a?.count).toBe(n);
+      expect(Array.from(acc.subarray(3 * at, 3 * (at + n)))).toEqual(a?.valuesMs2);
+      expect(Array.from(gyro.subarray(3 * at, 3 * (at + n)))).toEqual(g?.valuesDps);
+    }
+    expect(taken).toBeGreaterThan(1000);
+    expect(declined).toBeGreaterThan(1000);
+  });
+});
+
 describe('ownership', () => {
   const record = (k: number) => {
     const r = new Uint8Array(20);

@@ -107,6 +107,20 @@ export interface DeviceDecoder {
    * has it, and `decode` is a detached copy of it.
    */
   decodeTransient?(characteristic: string, bytes: Uint8Array): DecodeResult;
+  /**
+   * Optional fast path for IMUs without a sample clock: when the notification holds only whole stream
+   * records (nothing held from the last one, no register reply, nothing to resynchronise), writes their
+   * accelerometer (m/s²) and gyro (°/s) xyz straight into the caller's arrays from sample index `at` and
+   * returns how many samples it wrote; otherwise writes nothing, changes no state and returns -1 (the
+   * caller uses `decodeTransient`). The values are exactly `decodeTransient`'s acc and gyro items.
+   */
+  decodeImuInto?(
+    characteristic: string,
+    bytes: Uint8Array,
+    accMs2: Float64Array,
+    gyroDps: Float64Array,
+    at: number,
+  ): number;
   /** Forget stream state, e.g. after a disconnect (Polar prevTs, WitMotion partial record). */
   reset(): void;
 }

@@ -85,6 +85,17 @@ class HeldValues {
     return true;
   }
 
+  /** Makes room for `n` more samples; returns the sample index they go to (then `commit(n)`). */
+  reserve(n: number): number {
+    if ((this.tail + n) * this.stride > this.data.length) this.makeRoom(n);
+    return this.tail;
+  }
+
+  /** The `n` samples written at `reserve`'s index are held. */
+  commit(n: number): void {
+    this.tail += n;
+  }
+
   /** Appends one sample of one-value channels. */
   pushValues(value: number, value2: number): void {
     if (this.tail + 1 > this.data.length) this.makeRoom(1);
@@ -168,6 +179,8 @@ export class DeviceInput {
   private readonly decoder: DeviceDecoder | null;
   /** The decoder has the allocation-free `decodeTransient` (else `decode` is used). */
   private readonly transient: boolean;
+  /** The decoder can write clock-less IMU samples straight into the lookahead FIFO. */
+  private readonly imuInto: boolean;
   private readonly streams = new Map<StreamName, StreamClock>();
   private readonly hostStreams = new Map<StreamName, HostStream>();
   private readonly sensorClock = new SensorClock();
@@ -198,6 +211,7 @@ export class DeviceInput {
     const decoder = driver ? driver.createDecoder(info.config) : null;
     this.decoder = decoder;
     this.transient = typeof decoder?.decodeTransient === 'function';
+    this.imuInto = typeof decoder?.decodeImuInto === 'function';
     const rate = info.config.rateHz;
     this.nominalRateHz = typeof rate === 'number' && rate > 0 ? rate : undefined;
     const measurements = info.config.measurements;
@@ -221,6 +235,19 @@ export class DeviceInput {
     if (bytes === null || decoder === null) {
       this.decodeErrors++;
       return;
+    }
+    // Clock-less IMU notifications of whole stream records: decoded straight into the lookahead FIFO
+    // (once the stream is open; anything else takes the general path below).
+    const imuHost = this.imuInto && this.lastHostName === 'imu' ? this.lastHost : null;
+    if (imuHost !== null && imuHost.held.data2 !== null) {
+      const held = imuHost.held;
+      const at = held.reserve((bytes.length / 20) | 0);
+      const n = decoder.decodeImuInto!(characteristic, bytes, held.data, held.data2!, at);
+      if (n > 0) {
+        held.commit(n);
+        imuHost.clock.push(hostS, n, 0, imuHost.release);
+        return;
+      }
     }
     // Method calls on the decoder itself (not a bound copy): the JIT can inline them.
     const result = this.transient

@@ -158,6 +158,34 @@ export class WitmotionDecoder implements DeviceDecoder {
     return detachResult(this.decodeTransient(characteristic, bytes));
   }
 
+  decodeImuInto(
+    characteristic: string,
+    bytes: Uint8Array,
+    accMs2: Float64Array,
+    gyroDps: Float64Array,
+    at: number,
+  ): number {
+    const len = bytes.length;
+    if (this.len > 0 || len === 0 || len % WITMOTION_RECORD_BYTES !== 0) return -1;
+    if (characteristic !== WITMOTION_NOTIFY && normaliseCharacteristic(characteristic) !== WITMOTION_NOTIFY) {
+      return -1;
+    }
+    const n = len / WITMOTION_RECORD_BYTES;
+    for (let i = 0; i < len; i += WITMOTION_RECORD_BYTES) {
+      if (bytes[i] !== HEADER || bytes[i + 1] !== FLAG_STREAM) return -1;
+    }
+    if (accMs2.length < 3 * (at + n) || gyroDps.length < 3 * (at + n)) return -1;
+    for (let r = 0, o = 3 * at; r < len; r += WITMOTION_RECORD_BYTES, o += 3) {
+      accMs2[o] = readI16(bytes, r + 2) * ACC_MS2_PER_LSB;
+      accMs2[o + 1] = readI16(bytes, r + 4) * ACC_MS2_PER_LSB;
+      accMs2[o + 2] = readI16(bytes, r + 6) * ACC_MS2_PER_LSB;
+      gyroDps[o] = readI16(bytes, r + 8) * GYRO_DPS_PER_LSB;
+      gyroDps[o + 1] = readI16(bytes, r + 10) * GYRO_DPS_PER_LSB;
+      gyroDps[o + 2] = readI16(bytes, r + 12) * GYRO_DPS_PER_LSB;
+    }
+    return n;
+  }
+
   decodeTransient(characteristic: string, bytes: Uint8Array): DecodeResult {
     if (characteristic !== WITMOTION_NOTIFY && normaliseCharacteristic(characteristic) !== WITMOTION_NOTIFY) {
       return decodeError('E_UNKNOWN_CHARACTERISTIC', `witmotion-wt901: no decoder for ${characteristic}`);
