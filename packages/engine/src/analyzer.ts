@@ -90,7 +90,7 @@ const MAX_REUSED_PACKET_BYTES = 1024;
 /** A gait device's cadence restarts when its data resumes after this much time outside gait periods, s. */
 const CADENCE_RESUME_S = 1;
 /** Batch analysis: clock-less streams are timed in runs of about this much data, s. */
-const ANALYSIS_HOST_RELEASE_CHUNK_S = 0.5;
+const ANALYSIS_HOST_RELEASE_CHUNK_S = 2;
 
 export function createAnalyzer(header: RecordingHeader, options: AnalyzerOptions = {}): Analyzer {
   return new Engine(header, options);

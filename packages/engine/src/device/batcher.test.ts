@@ -61,6 +61,25 @@ describe('ImuBatcher', () => {
     for (const x of out) expect(x.spanS).toBeLessThanOrEqual(ANALYSIS_BATCH_LIMITS.maxSpanS + 0.02 + 1e-9);
   });
 
+  it("hands a push of a batch's worth on as views of the caller's arrays when nothing is collected", () => {
+    const seen: ImuBatch[] = [];
+    const b = new ImuBatcher('d', (x) => seen.push(x), ANALYSIS_BATCH_LIMITS);
+    const n = 200;
+    const tS = new Float64Array(n + 5).map((_, i) => i / 100);
+    const acc = new Float64Array(3 * (n + 10)).map((_, i) => i);
+    const gyro = new Float64Array(3 * (n + 10)).map((_, i) => -i);
+    b.push(tS, 5, acc, gyro, 10, n);
+    expect(seen).toHaveLength(1);
+    const x = seen[0]!;
+    expect(x.count).toBe(n);
+    expect(x.tS.buffer).toBe(tS.buffer);
+    expect([x.tS.length, x.accMs2!.length, x.gyroDps!.length]).toEqual([n, 3 * n, 3 * n]);
+    expect([x.tS[0], x.accMs2![0], x.gyroDps![3 * n - 1]]).toEqual([0.05, 30, -(3 * (10 + n) - 1)]);
+    // Small pushes are still collected (copied) into batches.
+    b.push(tS, 0, acc, gyro, 0, 2);
+    expect(seen).toHaveLength(1);
+  });
+
   it('never merges paired and accelerometer-only samples into one batch', () => {
     const shapes: boolean[] = [];
     const b = new ImuBatcher('d', (x) => shapes.push(x.gyroDps !== null));

@@ -74,6 +74,8 @@ export class ImuBatcher {
   private hasGyro = false;
   private readonly maxSamples: number;
   private readonly maxSpanS: number;
+  /** Pushes this large arrive as a batch of their own (when nothing is collected): no copy. */
+  private readonly directMin: number;
 
   constructor(
     private readonly device: string,
@@ -82,6 +84,7 @@ export class ImuBatcher {
   ) {
     this.maxSamples = limits.maxSamples;
     this.maxSpanS = limits.maxSpanS;
+    this.directMin = Math.max(16, limits.maxSamples >> 2);
     this.capacity = limits.maxSamples;
     this.t = new Growable(limits.maxSamples);
     this.acc = new Growable(3 * limits.maxSamples);
@@ -101,6 +104,17 @@ export class ImuBatcher {
     const hasAcc = accMs2 !== null;
     const hasGyro = gyroDps !== null;
     if (this.n > 0 && (this.hasAcc !== hasAcc || this.hasGyro !== hasGyro)) this.flush();
+    if (this.n === 0 && m >= this.directMin) {
+      // A batch's worth already: handed on as views of the caller's arrays, not copied.
+      this.emit({
+        device: this.device,
+        count: m,
+        tS: tS.subarray(tFrom, tFrom + m),
+        accMs2: accMs2 !== null ? accMs2.subarray(3 * vFrom, 3 * (vFrom + m)) : null,
+        gyroDps: gyroDps !== null ? gyroDps.subarray(3 * vFrom, 3 * (vFrom + m)) : null,
+      });
+      return;
+    }
     this.hasAcc = hasAcc;
     this.hasGyro = hasGyro;
     const o = this.n;

@@ -27,23 +27,29 @@ function scheduler() {
 
 describe('analyzeEvents', () => {
   // A footpod notifies once per second; a clock-less notification is timed once the next one has come
-  // (host-clock lookahead), so its set-start and cadence appear with the following event.
+  // (host-clock lookahead), so its set-start and cadence appear with the following event. Live
+  // configuration (the default): batch analysis (`display: false`) also holds notifications for runs of
+  // 2 s, so its updates come later (the same document, tested in time-equivalence.test.ts).
+  const live = { display: { angleHz: 30, forceHz: 30 } };
   const types = map((u: EngineUpdate) => u.type);
 
   it('emits updates in the frame of the event that caused them (no timers of its own), finishing on completion', () => {
     scheduler().run(({ cold, expectObservable }) => {
       const events = cold('a 999ms b 999ms |', { a: ev(0), b: ev(1) });
-      expectObservable(events.pipe(analyzeEvents(header, { display: false }), types)).toBe(
-        'q 999ms (scq) 995ms (ceqz|)',
-        { q: 'quality', s: 'set-start', c: 'cadence', e: 'set-end', z: 'end' },
-      );
+      expectObservable(events.pipe(analyzeEvents(header, live), types)).toBe('q 999ms (scq) 995ms (ceqz|)', {
+        q: 'quality',
+        s: 'set-start',
+        c: 'cadence',
+        e: 'set-end',
+        z: 'end',
+      });
     });
   });
 
   it('passes source errors through without finishing the analysis', () => {
     scheduler().run(({ cold, expectObservable }) => {
       const events = cold('a #', { a: ev(0) }, new Error('socket closed'));
-      expectObservable(events.pipe(analyzeEvents(header, { display: false }), types)).toBe(
+      expectObservable(events.pipe(analyzeEvents(header, live), types)).toBe(
         'q #',
         { q: 'quality' },
         new Error('socket closed'),
@@ -54,10 +60,11 @@ describe('analyzeEvents', () => {
   it('unsubscribes from the source when the consumer does', () => {
     scheduler().run(({ hot, expectObservable, expectSubscriptions }) => {
       const events = hot('a 999ms b 999ms c 999ms |', { a: ev(0), b: ev(1), c: ev(2) });
-      expectObservable(events.pipe(analyzeEvents(header, { display: false }), types), '^ 1500ms !').toBe(
-        'q 999ms (scq)',
-        { q: 'quality', s: 'set-start', c: 'cadence' },
-      );
+      expectObservable(events.pipe(analyzeEvents(header, live), types), '^ 1500ms !').toBe('q 999ms (scq)', {
+        q: 'quality',
+        s: 'set-start',
+        c: 'cadence',
+      });
       expectSubscriptions(events.subscriptions).toBe('^ 1500ms !');
     });
   });
