@@ -176,12 +176,7 @@ export class WitmotionDecoder implements DeviceDecoder {
     }
     if (accMs2.length < 3 * (at + n) || gyroDps.length < 3 * (at + n)) return -1;
     for (let r = 0, o = 3 * at; r < len; r += WITMOTION_RECORD_BYTES, o += 3) {
-      accMs2[o] = readI16(bytes, r + 2) * ACC_MS2_PER_LSB;
-      accMs2[o + 1] = readI16(bytes, r + 4) * ACC_MS2_PER_LSB;
-      accMs2[o + 2] = readI16(bytes, r + 6) * ACC_MS2_PER_LSB;
-      gyroDps[o] = readI16(bytes, r + 8) * GYRO_DPS_PER_LSB;
-      gyroDps[o + 1] = readI16(bytes, r + 10) * GYRO_DPS_PER_LSB;
-      gyroDps[o + 2] = readI16(bytes, r + 12) * GYRO_DPS_PER_LSB;
+      readAccGyro(bytes, r, accMs2, gyroDps, o);
     }
     return n;
   }
@@ -227,12 +222,7 @@ export class WitmotionDecoder implements DeviceDecoder {
       if (len - i < WITMOTION_RECORD_BYTES) break; // partial record: wait for the rest
       if (flag === FLAG_STREAM) {
         const o = 3 * n61++;
-        acc[o] = readI16(buf, i + 2) * ACC_MS2_PER_LSB;
-        acc[o + 1] = readI16(buf, i + 4) * ACC_MS2_PER_LSB;
-        acc[o + 2] = readI16(buf, i + 6) * ACC_MS2_PER_LSB;
-        gyro[o] = readI16(buf, i + 8) * GYRO_DPS_PER_LSB;
-        gyro[o + 1] = readI16(buf, i + 10) * GYRO_DPS_PER_LSB;
-        gyro[o + 2] = readI16(buf, i + 12) * GYRO_DPS_PER_LSB;
+        readAccGyro(buf, i, acc, gyro, o);
         euler[o] = readI16(buf, i + 14) * ANGLE_DEG_PER_LSB;
         euler[o + 1] = readI16(buf, i + 16) * ANGLE_DEG_PER_LSB;
         euler[o + 2] = readI16(buf, i + 18) * ANGLE_DEG_PER_LSB;
@@ -293,6 +283,16 @@ export class WitmotionDecoder implements DeviceDecoder {
     this.buf.set(bytes, this.len);
     this.len = need;
   }
+}
+
+/** A `55 61` record at `i`: accelerometer (m/s²) and gyro (°/s) xyz into acc[o…o+2], gyro[o…o+2]. */
+function readAccGyro(b: Uint8Array, i: number, acc: Float64Array, gyro: Float64Array, o: number): void {
+  acc[o] = readI16(b, i + 2) * ACC_MS2_PER_LSB;
+  acc[o + 1] = readI16(b, i + 4) * ACC_MS2_PER_LSB;
+  acc[o + 2] = readI16(b, i + 6) * ACC_MS2_PER_LSB;
+  gyro[o] = readI16(b, i + 8) * GYRO_DPS_PER_LSB;
+  gyro[o + 1] = readI16(b, i + 10) * GYRO_DPS_PER_LSB;
+  gyro[o + 2] = readI16(b, i + 12) * GYRO_DPS_PER_LSB;
 }
 
 function isHeader(b: Uint8Array, i: number): boolean {
