@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { RecordingLabels } from '@hamstream/core';
+import { KNOWN_ACTIVITIES, type RecordingLabels } from '@hamstream/core';
 import { readLabels, readRecording } from '@hamstream/recording';
 import { KNOWN_DRIVER_IDS } from '@hamstream/sensors';
 import { describe, expect, it } from 'vitest';
@@ -39,16 +39,7 @@ describe('fixture library', { timeout: 30_000 }, () => {
 
   it('covers every activity of the format and every driver', () => {
     const activities = new Set(SCENARIOS.map((s) => s.activity));
-    for (const a of [
-      'bridge',
-      'single-leg-bridge',
-      'prone-hamstring-curl',
-      'standing-hamstring-curl',
-      'nordic-curl',
-      'supine-hamstring-stretch',
-      'isometric-hamstring',
-      'run',
-    ]) {
+    for (const a of KNOWN_ACTIVITIES) {
       expect(activities).toContain(a);
       expect(SCENARIOS.some((s) => s.activity === a && s.difficulty === 'clean')).toBe(true);
       expect(SCENARIOS.some((s) => s.activity === a && s.difficulty === 'hard')).toBe(true);

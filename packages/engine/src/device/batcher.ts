@@ -12,12 +12,15 @@ export interface BatchLimits {
 }
 
 /** Live: small batches, so the dashboard's trace lags at most BATCH_MAX_SPAN_S. */
-export const LIVE_BATCH_LIMITS: BatchLimits = { maxSamples: BATCH_MAX_SAMPLES, maxSpanS: BATCH_MAX_SPAN_S };
+export const LIVE_BATCH_LIMITS: Readonly<BatchLimits> = Object.freeze({
+  maxSamples: BATCH_MAX_SAMPLES,
+  maxSpanS: BATCH_MAX_SPAN_S,
+});
 /**
  * Batch analysis (no display): nobody waits for the trace, so batches are larger and the processors'
  * per-call costs are spread over more samples. Results are the same (the processors are batch-invariant).
  */
-export const ANALYSIS_BATCH_LIMITS: BatchLimits = { maxSamples: 512, maxSpanS: 2 };
+export const ANALYSIS_BATCH_LIMITS: Readonly<BatchLimits> = Object.freeze({ maxSamples: 512, maxSpanS: 2 });
 
 /**
  * A grow-only buffer with exact-length views of its first n values, cached per n: emitting a batch
@@ -67,8 +70,6 @@ export class ImuBatcher {
   private readonly t: Growable;
   private readonly acc: Growable;
   private readonly gyro: Growable;
-  /** Samples the buffers hold. */
-  private capacity: number;
   private n = 0;
   private hasAcc = false;
   private hasGyro = false;
@@ -85,7 +86,6 @@ export class ImuBatcher {
     this.maxSamples = limits.maxSamples;
     this.maxSpanS = limits.maxSpanS;
     this.directMin = Math.max(16, limits.maxSamples >> 2);
-    this.capacity = limits.maxSamples;
     this.t = new Growable(limits.maxSamples);
     this.acc = new Growable(3 * limits.maxSamples);
     this.gyro = new Growable(3 * limits.maxSamples);
@@ -119,11 +119,10 @@ export class ImuBatcher {
     this.hasGyro = hasGyro;
     const o = this.n;
     const n = o + m;
-    if (n > this.capacity) {
+    if (n > this.t.data.length) {
       this.t.ensure(n);
       this.acc.ensure(3 * n);
       this.gyro.ensure(3 * n);
-      this.capacity = this.t.data.length;
     }
     // Plain loops: for a few samples they beat set(subarray()), which allocates a view.
     const t = this.t.data;

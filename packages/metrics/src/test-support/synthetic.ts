@@ -1,21 +1,12 @@
-import type { ForceBatch, ImuBatch } from '@hamstream/core';
+import { type ForceBatch, type ImuBatch, mulberry32 } from '@hamstream/core';
 
 /**
  * Small physical generators for the metrics tests (not used by the pipeline): a segment rotating about a
  * horizontal joint axis with a sensor strapped on at an arbitrary orientation, as an IMU would see it.
  */
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32, @hamstream/core). */
+export const rng = mulberry32;
 
 export function gaussian(rand: () => number): () => number {
   return () => {

@@ -1,17 +1,12 @@
+import { mulberry32 } from '@hamstream/core';
+
 /** mulberry32: a small seeded PRNG so fuzz and property tests are reproducible. */
 export function createPrng(seed: number): {
   next(): number;
   int(maxExclusive: number): number;
   bytes(n: number): Uint8Array;
 } {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (maxExclusive: number) => Math.floor(next() * maxExclusive);
   const bytes = (n: number) => {
     const out = new Uint8Array(n);
