@@ -46,7 +46,9 @@ const history: SubjectHistoryDto = {
   asymmetry: [],
   nordicBreak: [],
   cadence: null,
-  mdc: { romDeg: { value: 5, relative: false, unit: 'deg', source: 'x', assumption: false } },
+  mdc: {
+    romDeg: { value: 5, relative: false, unit: 'deg', better: 'higher', source: 'x', assumption: false },
+  },
 };
 
 describe('historyCharts', () => {

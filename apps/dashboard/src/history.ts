@@ -1,46 +1,15 @@
+import type {
+  ChangeStatus,
+  ProgressPointDto,
+  ProgressSeriesDto,
+  SubjectHistoryDto,
+} from '@hamstream/protocol';
+
 /**
- * Subject history as the server answers it (`GET /api/subjects/:id/history`, the `SubjectHistory` of
- * @hamstream/storage — typed here structurally: the dashboard bundle does not pull in the storage
- * package), and its reduction to the history panel's charts.
+ * Subject history as the server answers it (`GET /api/subjects/:id/history`, its contract in
+ * @hamstream/protocol), and its reduction to the history panel's charts.
  */
-export type ChangeStatus =
-  | 'baseline'
-  | 'no-real-change'
-  | 'improved'
-  | 'worsened'
-  | 'increased'
-  | 'decreased';
-
-export interface ProgressPointDto {
-  session: string;
-  startedAt: string;
-  value: number;
-  change: { status: ChangeStatus; delta: number; deltaPct: number | null; mdc: number };
-}
-
-export interface ProgressSeriesDto {
-  metric: string;
-  activity: string | null;
-  side: string | null;
-  unit: string;
-  baseline: number;
-  points: ProgressPointDto[];
-}
-
-export interface SubjectHistoryDto {
-  subject: string;
-  range: { from: string | null; to: string | null };
-  sessions: { session: string; startedAt: string }[];
-  rom: ProgressSeriesDto[];
-  peakForce: ProgressSeriesDto[];
-  asymmetry: ProgressSeriesDto[];
-  nordicBreak: ProgressSeriesDto[];
-  cadence: ProgressSeriesDto | null;
-  mdc: Record<
-    string,
-    { value: number; relative: boolean; unit: string; source: string; assumption: boolean }
-  >;
-}
+export type { ChangeStatus, ProgressPointDto, ProgressSeriesDto, SubjectHistoryDto };
 
 export interface HistoryLine {
   label: string;

@@ -397,3 +397,65 @@ export const DaemonTokenCreatedSchema = Type.Object({
   secret: Type.String(),
 });
 export type DaemonTokenCreated = Static<typeof DaemonTokenCreatedSchema>;
+
+// --- subject history ----------------------------------------------------------------------------
+
+/** A point's change against the series' baseline, judged with the minimal detectable change. */
+export const ChangeStatusSchema = Type.Union([
+  Type.Literal('baseline'),
+  Type.Literal('no-real-change'),
+  Type.Literal('improved'),
+  Type.Literal('worsened'),
+  Type.Literal('increased'),
+  Type.Literal('decreased'),
+]);
+export type ChangeStatus = Static<typeof ChangeStatusSchema>;
+
+export const ProgressPointSchema = Type.Object({
+  session: Type.String(),
+  startedAt: Type.String(),
+  value: Type.Number(),
+  change: Type.Object({
+    status: ChangeStatusSchema,
+    delta: Type.Number(),
+    deltaPct: Nullable(Type.Number()),
+    mdc: Type.Number(),
+  }),
+});
+export type ProgressPointDto = Static<typeof ProgressPointSchema>;
+
+export const ProgressSeriesSchema = Type.Object({
+  metric: Type.String(),
+  activity: Nullable(Type.String()),
+  side: Nullable(Type.String()),
+  unit: Type.String(),
+  baseline: Type.Number(),
+  points: Type.Array(ProgressPointSchema),
+});
+export type ProgressSeriesDto = Static<typeof ProgressSeriesSchema>;
+
+export const MdcSchema = Type.Object({
+  value: Type.Number(),
+  relative: Type.Boolean(),
+  unit: Type.String(),
+  better: Type.String(),
+  source: Type.String(),
+  assumption: Type.Boolean(),
+});
+
+/**
+ * `GET /api/subjects/:id/history`: the `SubjectHistory` of @hamstream/storage (the same from the data
+ * folder and from InfluxDB).
+ */
+export const SubjectHistorySchema = Type.Object({
+  subject: Type.String(),
+  range: Type.Object({ from: Nullable(Type.String()), to: Nullable(Type.String()) }),
+  sessions: Type.Array(Type.Object({ session: Type.String(), startedAt: Type.String() })),
+  rom: Type.Array(ProgressSeriesSchema),
+  peakForce: Type.Array(ProgressSeriesSchema),
+  asymmetry: Type.Array(ProgressSeriesSchema),
+  nordicBreak: Type.Array(ProgressSeriesSchema),
+  cadence: Nullable(ProgressSeriesSchema),
+  mdc: Type.Record(Type.String(), MdcSchema),
+});
+export type SubjectHistoryDto = Static<typeof SubjectHistorySchema>;

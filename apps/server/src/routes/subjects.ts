@@ -1,5 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { SubjectCreateSchema, SubjectPatchSchema, SubjectSchema } from '@hamstream/protocol';
+import {
+  SubjectCreateSchema,
+  SubjectHistorySchema,
+  SubjectPatchSchema,
+  SubjectSchema,
+} from '@hamstream/protocol';
 import { Type } from 'typebox';
 import type { AuthService } from '../auth/auth-service.js';
 import { canReadSubject } from '../auth/policy.js';
@@ -146,48 +151,3 @@ const HistoryQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-
-const ProgressSeriesSchema = Type.Object({
-  metric: Type.String(),
-  activity: Nullable(Type.String()),
-  side: Nullable(Type.String()),
-  unit: Type.String(),
-  baseline: Type.Number(),
-  points: Type.Array(
-    Type.Object({
-      session: Type.String(),
-      startedAt: Type.String(),
-      value: Type.Number(),
-      change: Type.Object({
-        status: Type.String(),
-        delta: Type.Number(),
-        deltaPct: Nullable(Type.Number()),
-        mdc: Type.Number(),
-      }),
-    }),
-  ),
-});
-
-const MdcSchema = Type.Object({
-  value: Type.Number(),
-  relative: Type.Boolean(),
-  unit: Type.String(),
-  better: Type.String(),
-  source: Type.String(),
-  assumption: Type.Boolean(),
-});
-
-/** `SubjectHistory` of @hamstream/storage (same from the data folder and from InfluxDB). */
-export const SubjectHistorySchema = Type.Object({
-  subject: Type.String(),
-  range: Type.Object({ from: Nullable(Type.String()), to: Nullable(Type.String()) }),
-  sessions: Type.Array(Type.Object({ session: Type.String(), startedAt: Type.String() })),
-  rom: Type.Array(ProgressSeriesSchema),
-  peakForce: Type.Array(ProgressSeriesSchema),
-  asymmetry: Type.Array(ProgressSeriesSchema),
-  nordicBreak: Type.Array(ProgressSeriesSchema),
-  cadence: Nullable(ProgressSeriesSchema),
-  mdc: Type.Record(Type.String(), MdcSchema),
-});
