@@ -32,15 +32,20 @@ export interface TestServer extends HamstreamServer {
 /** Cheap password hashing for tests (production: DEFAULT_SCRYPT). */
 export const TEST_SCRYPT = { N: 1024, r: 8, p: 1 };
 
-export async function createTestServer(options: Partial<BuildAppOptions> = {}): Promise<TestServer> {
-  const dataDir = options.dataDir ?? (await tempDataDir());
-  const server = await buildApp({
+/** Test defaults under the caller's options: no logger, no dashboard files, cheap scrypt. */
+function testAppOptions(options: Partial<BuildAppOptions>, dataDir: string): BuildAppOptions {
+  return {
     dataDir,
     logger: false,
     dashboardDir: null,
     ...options,
     auth: { scrypt: TEST_SCRYPT, ...options.auth },
-  });
+  };
+}
+
+export async function createTestServer(options: Partial<BuildAppOptions> = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? (await tempDataDir());
+  const server = await buildApp(testAppOptions(options, dataDir));
   return {
     ...server,
     dataDir,
@@ -60,15 +65,7 @@ export async function startTestServer(
   options: Partial<BuildAppOptions> & { keepData?: boolean } = {},
 ): Promise<ListeningTestServer> {
   const dataDir = options.dataDir ?? (await tempDataDir());
-  const server = await startServer({
-    host: '127.0.0.1',
-    port: 0,
-    dataDir,
-    logger: false,
-    dashboardDir: null,
-    ...options,
-    auth: { scrypt: TEST_SCRYPT, ...options.auth },
-  });
+  const server = await startServer({ host: '127.0.0.1', port: 0, ...testAppOptions(options, dataDir) });
   return {
     ...server,
     dataDir,
