@@ -146,6 +146,11 @@ export class HostClockStream<P> extends StreamClock {
       this.head < this.tail &&
       (this.flushing || this.qHostS[this.head & this.mask]! + HOST_LOOKAHEAD_S <= hostS)
     ) {
+      const steady = this.flushing ? 0 : this.timeSteady(total, hostS);
+      if (steady > 0) {
+        total += steady;
+        continue;
+      }
       const found = this.timeNext(total);
       if (found.length > 0) {
         gaps ??= [];
@@ -231,11 +236,7 @@ export class HostClockStream<P> extends StreamClock {
     this.qPayload[slot] = undefined;
     this.head++;
     this.lastReleasedN = n;
-    if (this.scratch.length < at + n) {
-      const grown = new Float64Array(Math.max(at + n, 2 * this.scratch.length));
-      grown.set(this.scratch.subarray(0, at));
-      this.scratch = grown;
-    }
+    if (this.scratch.length < at + n) this.growScratch(at + n);
     const outT = this.scratch;
     let gaps: StreamGap[] | null = null;
 
@@ -283,6 +284,89 @@ export class HostClockStream<P> extends StreamClock {
     return found;
   }
 
+  /**
+   * The steady state of a run, for batch analysis: times held notifications from the head (those
+   * HOST_LOOKAHEAD_S old by `untilHostS`) into scratch[at …] while nothing but timing happens — segment
+   * open, rate checked, no break, no loss suspected — with the per-notification state in locals; stops
+   * at the first that needs more (timeNext then takes it). The arithmetic is timeNext's, step for step
+   * (same results to the bit), without its per-notification checks. Returns the samples timed.
+   */
+  private timeSteady(at: number, untilHostS: number): number {
+    if (this.breakCause !== null || !this.rateChecked || Number.isNaN(this.lastSampleS)) return 0;
+    const offset = this.offset;
+    const qHostS = this.qHostS;
+    const qN = this.qN;
+    const qReceived = this.qReceived;
+    const mask = this.mask;
+    const tail = this.tail;
+    const lost = this.lost;
+    let head = this.head;
+    let spacing = this.spacingS;
+    let thresholdS = this.lossThresholdS();
+    let lastSampleS = this.lastSampleS;
+    let releasedReceived = this.releasedReceived;
+    let total = 0;
+    // Committed in stretches of one minimum step (it follows the spacing, which a rate-fit window may change).
+    let commitFrom = 0;
+    while (head < tail) {
+      const slot = head & mask;
+      const hostS = qHostS[slot]!;
+      if (!(hostS + HOST_LOOKAHEAD_S <= untilHostS)) break;
+      const n = qN[slot]!;
+      const received = qReceived[slot]!;
+      // lostBefore's fast path: no later than the floor allows (else timeNext looks at the window).
+      if (this.recentTail !== this.recentHead) {
+        const ownDiffS = hostS - (lastSampleS + (received - releasedReceived) * spacing);
+        if (ownDiffS - offset.predict(hostS) > thresholdS) break;
+      }
+      this.qPayload[slot] = undefined;
+      head++;
+      const firstS = lastSampleS + (received - releasedReceived - n + 1) * spacing;
+      const lastS = firstS + (n - 1) * spacing;
+      const estS = offset.update(hostS, lastS);
+      this.remember(hostS, hostS - lastS);
+      lastSampleS = lastS;
+      releasedReceived = received;
+      const from = at + total;
+      if (this.scratch.length < from + n) this.growScratch(from + n);
+      const outT = this.scratch;
+      for (let i = 0; i < n; i++) outT[from + i] = firstS + i * spacing + estS;
+      const measured = this.fit.push(hostS, received + lost - 1);
+      if (measured !== null) {
+        // As measureRate, which timeNext runs before committing: this notification is committed with
+        // the new minimum step, the ones before it with the old one.
+        if (total > commitFrom) this.commit(outT, total - commitFrom, NO_GAPS, at + commitFrom);
+        commitFrom = total;
+        this.spacingS = measured;
+        offset.driftPerS = DRIFT_MEASURED_PER_S;
+      }
+      total += n;
+      if (measured !== null) {
+        spacing = measured;
+        thresholdS = this.lossThresholdS();
+      }
+    }
+    if (total > commitFrom) this.commit(this.scratch, total - commitFrom, NO_GAPS, at + commitFrom);
+    this.head = head;
+    this.lastSampleS = lastSampleS;
+    this.releasedReceived = releasedReceived;
+    return total;
+  }
+
+  /** Grows the scratch to hold at least `size` times, keeping what is written. */
+  private growScratch(size: number): void {
+    const grown = new Float64Array(Math.max(size, 2 * this.scratch.length));
+    grown.set(this.scratch);
+    this.scratch = grown;
+  }
+
+  /** How much later than the floor allows a notification must be to suggest a loss, s. */
+  private lossThresholdS(): number {
+    const spacing = this.spacingS;
+    // Until the rate is measured the floor may tilt by up to ~2 %: only a clear hole counts then.
+    return this.fit.established ? Math.max(1.5 * spacing, 0.01) : Math.max(10 * spacing, 0.1);
+  }
+
   private startSegment(hostS: number, n: number, received: number): void {
     this.offset.reset();
     this.recentHead = this.recentTail;
@@ -303,8 +387,7 @@ export class HostClockStream<P> extends StreamClock {
   private lostBefore(hostS: number, received: number): number {
     if (this.recentTail === this.recentHead) return 0;
     const spacing = this.spacingS;
-    // Until the rate is measured the floor may tilt by up to ~2 %: only a clear hole counts then.
-    const thresholdS = this.fit.established ? Math.max(1.5 * spacing, 0.01) : Math.max(10 * spacing, 0.1);
+    const thresholdS = this.lossThresholdS();
     // Fast path (almost every notification): no later than the long-run floor allows → nothing lost.
     const ownDiffS = hostS - (this.lastSampleS + (received - this.releasedReceived) * spacing);
     if (!(ownDiffS - this.offset.predict(hostS) > thresholdS)) return 0;
