@@ -3,6 +3,7 @@
  * fixture's bytes, beside a plain single pass over the same decoded, timed samples doing the same
  * metric math (the same processors fed one batch per instance), measured in the same run.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -148,11 +149,30 @@ function capture(p: Prepared): Captured {
   return c;
 }
 
+/**
+ * Consecutive batches of one shape (accelerometer-only, gyro-only or both) concatenated: one batch per
+ * run of a shape, in order. Shapes are not merged: a processor handles an accelerometer-only stretch
+ * (e.g. a Polar sensor's first frames, before its first gyro frame) differently.
+ */
+function concatImuRuns(batches: readonly ImuBatch[]): ImuBatch[] {
+  const out: ImuBatch[] = [];
+  const shape = (b: ImuBatch) => (b.accMs2 ? 1 : 0) + (b.gyroDps ? 2 : 0);
+  for (let i = 0; i < batches.length; ) {
+    let j = i + 1;
+    while (j < batches.length && shape(batches[j]!) === shape(batches[i]!)) j++;
+    const run = concatImu(batches.slice(i, j));
+    if (run) out.push(run);
+    i = j;
+  }
+  return out;
+}
+
+/** Batches of one shape concatenated into one. */
 function concatImu(batches: readonly ImuBatch[]): ImuBatch | null {
   const n = batches.reduce((s, b) => s + b.count, 0);
   if (n === 0) return null;
-  const hasAcc = batches.every((b) => b.accMs2);
-  const hasGyro = batches.every((b) => b.gyroDps);
+  const hasAcc = batches[0]!.accMs2 !== null;
+  const hasGyro = batches[0]!.gyroDps !== null;
   const out: ImuBatch = {
     device: batches[0]!.device,
     count: n,
@@ -185,12 +205,12 @@ function concat1(parts: readonly { count: number; tS: Float64Array }[], values: 
 
 /** Every processor instance's input of one pipeline run, concatenated into one batch each. */
 interface PlainInput {
-  inclination: { opts: Parameters<ProcessorFactories['inclination']>[0]; batch: ImuBatch }[];
+  inclination: { opts: Parameters<ProcessorFactories['inclination']>[0]; batches: ImuBatch[] }[];
   reps: { activity: string; angles: AngleSeries }[];
   force: ForceBatch[];
   cadence: {
     opts: Parameters<ProcessorFactories['cadenceEstimator']>[0];
-    batch: ImuBatch | null;
+    batches: ImuBatch[];
     readings: CadenceReading[];
   }[];
 }
@@ -199,8 +219,8 @@ interface PlainInput {
 function plainInput(c: Captured): PlainInput {
   const out: PlainInput = { inclination: [], reps: [], force: [], cadence: [] };
   for (const inc of c.inclination) {
-    const batch = concatImu(inc.batches);
-    if (batch) out.inclination.push({ opts: inc.opts, batch });
+    const batches = concatImuRuns(inc.batches);
+    if (batches.length > 0) out.inclination.push({ opts: inc.opts, batches });
   }
   for (const r of c.reps) {
     const { n, tS, v } = concat1(r.parts, (i) => r.parts[i]!.angleDeg);
@@ -211,20 +231,24 @@ function plainInput(c: Captured): PlainInput {
     out.force.push({ device: 'f', count: n, tS, forceN: v });
   }
   for (const ce of c.cadence) {
-    out.cadence.push({ opts: ce.opts, batch: concatImu(ce.batches), readings: ce.readings });
+    out.cadence.push({ opts: ce.opts, batches: concatImuRuns(ce.batches), readings: ce.readings });
   }
   return out;
 }
 
 /**
  * The same processors over the same decoded, timed samples in one pass: each processor instance gets
- * everything it received in the pipeline run as one batch (no decoding, timing, routing or batching).
+ * everything it received in the pipeline run as one batch per run of a sample shape (no decoding,
+ * timing, routing or batching).
  * Returns a count that depends on the results, so nothing is optimised away.
  */
 function plainLoop(input: PlainInput): number {
   const P = DEFAULT_PROCESSORS;
   let sink = 0;
-  for (const inc of input.inclination) sink += P.inclination(inc.opts).push(inc.batch).count;
+  for (const inc of input.inclination) {
+    const estimator = P.inclination(inc.opts);
+    for (const b of inc.batches) sink += estimator.push(b).count;
+  }
   for (const r of input.reps) {
     const d = P.repDetector({ activity: r.activity });
     sink += d.push(r.angles).length + d.finish().length;
@@ -235,7 +259,7 @@ function plainLoop(input: PlainInput): number {
   }
   for (const ce of input.cadence) {
     const e = P.cadenceEstimator(ce.opts);
-    if (ce.batch) sink += e.pushImu(ce.batch).length;
+    for (const b of ce.batches) sink += e.pushImu(b).length;
     for (const r of ce.readings) sink += e.pushReading(r).length;
   }
   return sink;
@@ -290,52 +314,80 @@ function measure(fns: readonly (() => number)[], totalS = 3): number[] {
   return sink === Number.MIN_VALUE ? [] : best;
 }
 
+/** The fixtures replayed, each with its label. */
+const CASES = [
+  ['prone-hamstring-curl_witmotion-wt901_shank_clean.rec.jsonl.gz', 'WitMotion curls'],
+  ['standing-hamstring-curl_polar-pmd_shank_clean.rec.jsonl.gz', 'Polar Verity curls'],
+  ['run_witmotion-wt901+polar-pmd+ble-rsc_shank+chest+foot_clean.rec.jsonl.gz', 'running, 3 sensors'],
+  ['nordic-curl_witmotion-wt901+tindeq-progressor_thigh+handle_hard.rec.jsonl.gz', 'Nordic + Tindeq (hard)'],
+] as const;
+
+/** One case's rows, measured in this thread. */
+function benchCase(file: string, label: string): Row[] {
+  const rows: Row[] = [];
+  const report = (row: Row) => rows.push(row);
+  const prepared = prepare(file);
+  const plain = plainInput(capture(prepared));
+  const samples = runPipeline(prepared);
+  const [fullS, plainS, bytesS, decodeS, liveS] = measure([
+    () => runPipeline(prepared),
+    () => plainLoop(plain),
+    () => runPipelineBytes(prepared),
+    () => decodeOnly(prepared),
+    () => runPipelineBytes(prepared, true),
+  ]) as [number, number, number, number, number];
+  const rate = (s: number) => (samples / s / 1e6).toFixed(2);
+  const baselineNote = 'baseline: the same processors over the same decoded, timed samples in one pass';
+  report({
+    group: 'engine replay',
+    name: `${label}: events`,
+    value: samples / fullS,
+    unit: 'samples/s',
+    baseline: samples / plainS,
+    note: `push(event) as \`hamstream analyze\` runs, hex parsing included; per CPU-second, best of interleaved runs; ${baselineNote}; decoding alone ${rate(decodeS)} M/s`,
+  });
+  report({
+    group: 'engine replay',
+    name: `${label}: bytes`,
+    value: samples / bytesS,
+    unit: 'samples/s',
+    baseline: samples / plainS,
+    note: `pushPacket with bytes already parsed, batch analysis (display off: 2 s batches, timing in runs); ${samples} samples`,
+  });
+  report({
+    group: 'engine replay',
+    name: `${label}: live`,
+    value: samples / liveS,
+    unit: 'samples/s',
+    baseline: samples / plainS,
+    note: 'pushPacket as the live server runs it (display traces, 0.2 s batches, per-notification timing)',
+  });
+  return rows;
+}
+
+/**
+ * Each case runs in a process of its own, as `hamstream analyze` would: a fresh JIT, so that a case's
+ * figures do not depend on which fixtures ran before it (type feedback left by one sensor's data sped
+ * the next case's plain loop up by 1.6×). Worker threads were tried first: their ratios swung 0.47–0.69
+ * between identical runs, fresh processes' by a few hundredths.
+ */
 export async function bench(report: (row: Row) => void): Promise<void> {
-  const cases = [
-    ['prone-hamstring-curl_witmotion-wt901_shank_clean.rec.jsonl.gz', 'WitMotion curls'],
-    ['standing-hamstring-curl_polar-pmd_shank_clean.rec.jsonl.gz', 'Polar Verity curls'],
-    ['run_witmotion-wt901+polar-pmd+ble-rsc_shank+chest+foot_clean.rec.jsonl.gz', 'running, 3 sensors'],
-    [
-      'nordic-curl_witmotion-wt901+tindeq-progressor_thigh+handle_hard.rec.jsonl.gz',
-      'Nordic + Tindeq (hard)',
-    ],
-  ] as const;
-  for (const [file, label] of cases) {
-    const prepared = prepare(file);
-    const plain = plainInput(capture(prepared));
-    const samples = runPipeline(prepared);
-    const [fullS, plainS, bytesS, decodeS, liveS] = measure([
-      () => runPipeline(prepared),
-      () => plainLoop(plain),
-      () => runPipelineBytes(prepared),
-      () => decodeOnly(prepared),
-      () => runPipelineBytes(prepared, true),
-    ]) as [number, number, number, number, number];
-    const rate = (s: number) => (samples / s / 1e6).toFixed(2);
-    const baselineNote = 'baseline: the same processors over the same decoded, timed samples in one pass';
-    report({
-      group: 'engine replay',
-      name: `${label}: events`,
-      value: samples / fullS,
-      unit: 'samples/s',
-      baseline: samples / plainS,
-      note: `push(event) as \`hamstream analyze\` runs, hex parsing included; per CPU-second, best of interleaved runs; ${baselineNote}; decoding alone ${rate(decodeS)} M/s`,
+  const self = fileURLToPath(import.meta.url);
+  for (let k = 0; k < CASES.length; k++) {
+    const out = execFileSync(process.execPath, [self], {
+      env: { ...process.env, [CASE_ENV]: String(k) },
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
     });
-    report({
-      group: 'engine replay',
-      name: `${label}: bytes`,
-      value: samples / bytesS,
-      unit: 'samples/s',
-      baseline: samples / plainS,
-      note: `pushPacket with bytes already parsed, batch analysis (display off: 2 s batches, timing in runs); ${samples} samples`,
-    });
-    report({
-      group: 'engine replay',
-      name: `${label}: live`,
-      value: samples / liveS,
-      unit: 'samples/s',
-      baseline: samples / plainS,
-      note: 'pushPacket as the live server runs it (display traces, 0.2 s batches, per-notification timing)',
-    });
+    for (const row of JSON.parse(out) as Row[]) report(row);
   }
+}
+
+/** Set in the child process: the index of the case it measures. */
+const CASE_ENV = 'HAMSTREAM_ENGINE_BENCH_CASE';
+const caseIndex = process.env[CASE_ENV];
+if (caseIndex !== undefined && process.argv[1] === fileURLToPath(import.meta.url)) {
+  const entry = CASES[Number(caseIndex)];
+  if (!entry) throw new Error(`${CASE_ENV}=${caseIndex}: no such case`);
+  process.stdout.write(JSON.stringify(benchCase(entry[0], entry[1])));
 }
