@@ -318,6 +318,41 @@ describe('createAnalyzer: Polar Verity Sense separate ACC and GYRO streams', () 
   });
 });
 
+describe('createAnalyzer: Verity Sense frames longer than the gyro wait', () => {
+  // At 52 Hz a frame of 72 samples spans 1.4 s: the first ACC frame must wait for the GYRO frame of the
+  // same stretch (it comes just after) instead of going on accelerometer-only.
+  const verity: DeviceInfo = {
+    id: 'R-shank',
+    driver: 'polar-pmd',
+    placement: 'shank',
+    side: 'right',
+    config: { model: 'verity-sense', rateHz: 52, measurements: ['acc', 'gyro'] },
+  };
+  const epochNs = 760_000_000_000_000_000n;
+  const spacingNs = 1_000_000_000n / 52n;
+  const perFrame = 72;
+  const events: RecordingEvent[] = [];
+  for (let f = 0; f < 6; f++) {
+    const acc: number[][] = [];
+    const gyro: number[][] = [];
+    for (let i = 0; i < perFrame; i++) {
+      acc.push([0, 0, 1000]);
+      gyro.push([i % 7, 0, 0]);
+    }
+    const last = epochNs + BigInt(perFrame * f + perFrame - 1) * spacingNs;
+    const hostMs = Number(BigInt(perFrame * f + perFrame - 1) * spacingNs) / 1e6 + 15;
+    events.push(packet(hostMs, 'R-shank', POLAR_DATA, polarAccRaw(acc, last)));
+    events.push(packet(hostMs + 3, 'R-shank', POLAR_DATA, polarGyroDelta16(gyro, last)));
+  }
+  const { log } = runAll(header([verity], 'standing-hamstring-curl'), events);
+
+  it('pairs every sample, the first frame included', () => {
+    expect(log.imu.length).toBeGreaterThan(0);
+    expect(log.imu.every((b) => b.acc !== null && b.gyro !== null)).toBe(true);
+    expect(log.imu.reduce((n, b) => n + b.count, 0)).toBe(6 * perFrame);
+  });
+});
+
 describe('createAnalyzer: running (RSC footpod + IMU)', () => {
   const foot: DeviceInfo = {
     id: 'R-foot',

@@ -161,7 +161,11 @@ const DEFAULT_RATE_HZ = {
 
 /** Imported samples are handed on in batches of this many (they arrive one event per sample). */
 const SAMPLE_BATCH = 32;
-/** Accelerometer-only data waits this long for the gyro a device was asked for before going alone, s. */
+/**
+ * Accelerometer-only data waits this long for the gyro a device was asked for before going alone, s,
+ * counted beyond the span of the newest accelerometer frame: a Verity Sense frame at 52 Hz spans ~1.4 s,
+ * and the gyro frame of the same stretch can only come after it.
+ */
 const GYRO_WAIT_S = 1;
 
 /**
@@ -188,7 +192,7 @@ export class DeviceInput {
   /** Gyro data seen as its own stream: accelerometer frames are paired with it. */
   private pairing = false;
   private readonly expectGyro: boolean;
-  /** The expected gyro did not come within GYRO_WAIT_S: accelerometer data goes on alone. */
+  /** The expected gyro did not come within GYRO_WAIT_S (beyond a frame): accelerometer data goes on alone. */
   private gyroAbsent = false;
   private readonly nominalRateHz: number | undefined;
   private readonly samples: SampleBuffer;
@@ -411,7 +415,8 @@ export class DeviceInput {
       const pairer = this.ensurePairer();
       pairer.pushAcc(tRel, accMs2, n, stream.spacingS);
       if (this.pairing) this.drainPairer(false);
-      else if (pairer.accBacklogS > GYRO_WAIT_S) this.releaseAccAlone();
+      else if (pairer.accBacklogS > GYRO_WAIT_S + (n > 0 ? tRel[n - 1]! - tRel[0]! : 0))
+        this.releaseAccAlone();
       return;
     }
     const tS = this.relativeToTimeline(tRel, n, stream);
