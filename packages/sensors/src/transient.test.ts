@@ -200,3 +200,41 @@ describe('ownership', () => {
     }
   });
 });
+
+describe.each(
+  drivers
+    .filter((d) => typeof d.createDecoder({}).decodeForceInto === 'function')
+    .map((d, k) => ({ id: d.id, driver: d, seed: 7200 + k })),
+)('decodeForceInto $id', ({ driver, seed }) => {
+  it("writes exactly decodeTransient's force item, or declines (-1) and leaves the state alone", () => {
+    const packets = packetStream(driver, seed);
+    const plain = driver.createDecoder({});
+    const fast = driver.createDecoder({});
+    const forceN = new Float64Array(64);
+    const tUs = new Float64Array(64);
+    let taken = 0;
+    let declined = 0;
+    for (const [i, p] of packets.entries()) {
+      const expected = snapshot(plain.decodeTransient!(p.characteristic, p.bytes));
+      const at = i % 7;
+      const n = fast.decodeForceInto!(p.characteristic, p.bytes, forceN, tUs, at);
+      if (n < 0) {
+        declined++;
+        // The general path, on a decoder in the same state, says the same as the other one.
+        const got = snapshot(fast.decodeTransient!(p.characteristic, p.bytes));
+        if (JSON.stringify(got) !== JSON.stringify(expected)) expect(got, `packet ${i}`).toEqual(expected);
+        continue;
+      }
+      taken++;
+      // Only clean notifications: force samples and nothing else.
+      expect(expected.error, `packet ${i}`).toBeNull();
+      expect(expected.items.map((x) => x.kind)).toEqual(['force']);
+      const f = expected.items[0]!;
+      expect(f.count).toBe(n);
+      expect(Array.from(forceN.subarray(at, at + n))).toEqual(f.forceN);
+      expect(Array.from(tUs.subarray(at, at + n))).toEqual(f.sensorTUs);
+    }
+    expect(taken).toBeGreaterThan(1000);
+    expect(declined).toBeGreaterThan(1000);
+  });
+});

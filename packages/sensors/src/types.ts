@@ -121,6 +121,20 @@ export interface DeviceDecoder {
     gyroDps: Float64Array,
     at: number,
   ): number;
+  /**
+   * Optional fast path for force gauges with a sample clock: when the notification holds only whole
+   * force records with finite values, writes their force (N) and sensor times (µs, as `sensorTUs`) into
+   * the caller's arrays from index `at` and returns how many it wrote; otherwise writes nothing, changes
+   * no state and returns -1 (the caller uses `decodeTransient`). The values are exactly
+   * `decodeTransient`'s force item.
+   */
+  decodeForceInto?(
+    characteristic: string,
+    bytes: Uint8Array,
+    forceN: Float64Array,
+    sensorTUs: Float64Array,
+    at: number,
+  ): number;
   /** Forget stream state, e.g. after a disconnect (Polar prevTs, WitMotion partial record). */
   reset(): void;
 }

@@ -185,6 +185,12 @@ export class DeviceInput {
   private readonly transient: boolean;
   /** The decoder can write clock-less IMU samples straight into the lookahead FIFO. */
   private readonly imuInto: boolean;
+  /** The decoder can write force samples with sensor times straight into the scratch below. */
+  private readonly forceInto: boolean;
+  private readonly forceScratch = new Float64Array(64);
+  private readonly forceTimesUs = new Float64Array(64);
+  /** The force stream on the sensor clock, once opened. */
+  private forceStream: SensorClockStream | null = null;
   private readonly streams = new Map<StreamName, StreamClock>();
   private readonly hostStreams = new Map<StreamName, HostStream>();
   private readonly sensorClock = new SensorClock();
@@ -216,6 +222,7 @@ export class DeviceInput {
     this.decoder = decoder;
     this.transient = typeof decoder?.decodeTransient === 'function';
     this.imuInto = typeof decoder?.decodeImuInto === 'function';
+    this.forceInto = typeof decoder?.decodeForceInto === 'function';
     const rate = info.config.rateHz;
     this.nominalRateHz = typeof rate === 'number' && rate > 0 ? rate : undefined;
     const measurements = info.config.measurements;
@@ -250,6 +257,14 @@ export class DeviceInput {
       if (n > 0) {
         held.commit(n);
         imuHost.clock.push(hostS, n, 0, imuHost.release);
+        return;
+      }
+    }
+    // Force gauges with a sample clock: whole force records decoded straight into the input's scratch.
+    if (this.forceInto) {
+      const n = decoder.decodeForceInto!(characteristic, bytes, this.forceScratch, this.forceTimesUs, 0);
+      if (n > 0) {
+        this.forceSamples(hostS, this.forceTimesUs, this.forceScratch, n);
         return;
       }
     }
@@ -450,10 +465,16 @@ export class DeviceInput {
       this.holdForHostClock('force', DEFAULT_RATE_HZ.force, item.forceN, null, n, hostS);
       return;
     }
-    if (!this.finite(item.forceN, n)) return;
+    this.forceSamples(hostS, item.sensorTUs, item.forceN, n);
+  }
+
+  /** Force samples on the sensor's clock: aligned and handed on. */
+  private forceSamples(hostS: number, sensorTUs: Float64Array, forceN: Float64Array, n: number): void {
+    if (!this.finite(forceN, n)) return;
     const tS = this.times(n);
-    const gaps = this.sensorStream('force').align(hostS, item.sensorTUs, n, tS);
-    this.deliverForce(tS, 0, item.forceN, 0, n, gaps);
+    this.forceStream ??= this.sensorStream('force');
+    const gaps = this.forceStream.align(hostS, sensorTUs, n, tS);
+    this.deliverForce(tS, 0, forceN, 0, n, gaps);
   }
 
   private rscItem(hostS: number, cadenceSpm: number, speedMps: number): void {

@@ -104,6 +104,39 @@ export class TindeqDecoder implements DeviceDecoder {
     return detachResult(this.decodeTransient(characteristic, bytes));
   }
 
+  decodeForceInto(
+    characteristic: string,
+    bytes: Uint8Array,
+    forceN: Float64Array,
+    sensorTUs: Float64Array,
+    at: number,
+  ): number {
+    // Only the common notification: weight TLVs alone, whole, every value finite. Checked before
+    // anything is written or the clock unwrapping moves on.
+    const len = bytes.length;
+    let samples = 0;
+    for (let p = 0; p < len; ) {
+      if (len - p < 2 || bytes[p] !== TindeqResponseCode.weight) return -1;
+      const length = bytes[p + 1]!;
+      if (length % 8 !== 0 || p + 2 + length > len) return -1;
+      for (let o = p + 2; o < p + 2 + length; o += 8) if (!Number.isFinite(readF32(bytes, o))) return -1;
+      samples += length >> 3;
+      p += 2 + length;
+    }
+    if (samples === 0 || forceN.length < at + samples || sensorTUs.length < at + samples) return -1;
+    if (characteristic !== TINDEQ_DATA && normaliseCharacteristic(characteristic) !== TINDEQ_DATA) return -1;
+    let n = at;
+    for (let p = 0; p < len; p += 2 + bytes[p + 1]!) {
+      const end = p + 2 + bytes[p + 1]!;
+      for (let o = p + 2; o < end; o += 8) {
+        forceN[n] = readF32(bytes, o) * NEWTONS_PER_KGF;
+        sensorTUs[n] = this.unwrap(readU32(bytes, o + 4));
+        n++;
+      }
+    }
+    return samples;
+  }
+
   decodeTransient(characteristic: string, bytes: Uint8Array): DecodeResult {
     if (characteristic !== TINDEQ_DATA && normaliseCharacteristic(characteristic) !== TINDEQ_DATA) {
       return decodeError('E_UNKNOWN_CHARACTERISTIC', `tindeq-progressor: no decoder for ${characteristic}`);
