@@ -45,30 +45,37 @@ class XyzBuffer {
  * each gyro time from its two neighbours. Across a hole in the accelerometer stream (neighbours further
  * apart than 1.5 spacings) the nearest sample is used instead: nothing is interpolated across a gap.
  * A gyro sample waits until an accelerometer sample at or after its time has arrived.
- * Batches returned are views of the pairer's buffers: valid until its next call.
+ * Batches returned are views of the pairer's buffers (times and gyro in place, the interpolated
+ * accelerometer in an output buffer): valid until its next call.
  */
 export class AccGyroPairer {
   private readonly acc = new XyzBuffer();
   private readonly gyro = new XyzBuffer();
   private accSpacingS = Number.NaN;
-  /** Output of `emit`, reused: times, interpolated accelerometer xyz, gyro xyz. */
-  private outT = new Float64Array(64);
+  /** Interpolated accelerometer xyz of the last `emit`, reused (its times and gyro are the gyro buffer's). */
   private outAcc = new Float64Array(192);
-  private outGyro = new Float64Array(192);
+  /**
+   * Gyro samples handed on by the last `emit` (as views of the front of the gyro buffer): dropped at the
+   * next call, once the consumer is done with them.
+   */
+  private gyroTaken = 0;
 
   constructor(private readonly device: string) {}
 
   pushAcc(tS: Float64Array, valuesMs2: Float64Array, count: number, spacingS: number): void {
+    this.dropTaken();
     this.acc.push(tS, valuesMs2, count);
     this.accSpacingS = spacingS;
   }
 
   pushGyro(tS: Float64Array, valuesDps: Float64Array, count: number): void {
+    this.dropTaken();
     this.gyro.push(tS, valuesDps, count);
   }
 
   /** Gyro samples whose accelerometer neighbours are known, as one batch (null if none yet). */
   drain(): ImuBatch | null {
+    this.dropTaken();
     const acc = this.acc;
     if (acc.n === 0) return null;
     const lastAccT = acc.t[acc.n - 1]!;
@@ -79,6 +86,7 @@ export class AccGyroPairer {
 
   /** Everything buffered, pairing the latest gyro samples with the nearest accelerometer sample. */
   flush(): ImuBatch | null {
+    this.dropTaken();
     if (this.acc.n === 0) {
       this.gyro.n = 0;
       return null;
@@ -113,23 +121,23 @@ export class AccGyroPairer {
   clear(): void {
     this.acc.n = 0;
     this.gyro.n = 0;
+    this.gyroTaken = 0;
+  }
+
+  private dropTaken(): void {
+    if (this.gyroTaken === 0) return;
+    this.gyro.drop(this.gyroTaken);
+    this.gyroTaken = 0;
   }
 
   private emit(m: number): ImuBatch | null {
     if (m === 0) return null;
     const acc = this.acc;
     const gyro = this.gyro;
-    if (this.outT.length < m) {
-      const cap = Math.max(m, 2 * this.outT.length);
-      this.outT = new Float64Array(cap);
-      this.outAcc = new Float64Array(3 * cap);
-      this.outGyro = new Float64Array(3 * cap);
-    }
-    const tS = this.outT;
+    if (this.outAcc.length < 3 * m)
+      this.outAcc = new Float64Array(3 * Math.max(m, 2 * (this.outAcc.length / 3)));
     const accMs2 = this.outAcc;
-    const gyroDps = this.outGyro;
-    for (let j = 0; j < m; j++) tS[j] = gyro.t[j]!;
-    for (let i = 0; i < 3 * m; i++) gyroDps[i] = gyro.v[i]!;
+    const tS = gyro.t;
     const maxBridgeS = this.accSpacingS > 0 ? 1.5 * this.accSpacingS : Number.POSITIVE_INFINITY;
     let k = 0;
     for (let j = 0; j < m; j++) {
@@ -154,15 +162,15 @@ export class AccGyroPairer {
         accMs2[3 * j + 2] = acc.v[a + 2]! + w * (acc.v[a + 5]! - acc.v[a + 2]!);
       }
     }
-    gyro.drop(m);
+    this.gyroTaken = m;
     // Keep the accelerometer sample just before the next gyro time for the next interpolation.
     acc.drop(Math.max(0, k));
     return {
       device: this.device,
       count: m,
-      tS: tS.subarray(0, m),
+      tS: gyro.t.subarray(0, m),
       accMs2: accMs2.subarray(0, 3 * m),
-      gyroDps: gyroDps.subarray(0, 3 * m),
+      gyroDps: gyro.v.subarray(0, 3 * m),
     };
   }
 }
