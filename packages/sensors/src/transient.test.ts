@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { WITMOTION_NOTIFY } from './definitions/witmotion-wt901.js';
 import { drivers, getDriver } from './registry.js';
 import { createPrng } from './test-support/prng.js';
-import type { DecodedItem, DecodeResult, SensorDriver } from './types.js';
+import type { DecodedItem, DecodeResult, DeviceDecoder, SensorDriver } from './types.js';
 import { driverVectors } from './vectors/index.js';
 import { vectorBytes } from './vectors/types.js';
 
@@ -119,45 +119,6 @@ describe.each(drivers.map((d, k) => ({ id: d.id, driver: d, seed: 7000 + k })))(
   },
 );
 
-describe.each(
-  drivers
-    .filter((d) => typeof d.createDecoder({}).decodeImuInto === 'function')
-    .map((d, k) => ({ id: d.id, driver: d, seed: 7100 + k })),
-)('decodeImuInto $id', ({ driver, seed }) => {
-  it("writes exactly decodeTransient's acc and gyro, or declines (-1) and leaves the state alone", () => {
-    const packets = packetStream(driver, seed);
-    const plain = driver.createDecoder({});
-    const fast = driver.createDecoder({});
-    const acc = new Float64Array(3 * 64);
-    const gyro = new Float64Array(3 * 64);
-    let taken = 0;
-    let declined = 0;
-    for (const [i, p] of packets.entries()) {
-      const expected = snapshot(plain.decodeTransient!(p.characteristic, p.bytes));
-      const at = i % 7;
-      const n = fast.decodeImuInto!(p.characteristic, p.bytes, acc, gyro, at);
-      if (n < 0) {
-        declined++;
-        // The general path, on a decoder in the same state, says the same as the other one.
-        const got = snapshot(fast.decodeTransient!(p.characteristic, p.bytes));
-        if (JSON.stringify(got) !== JSON.stringify(expected)) expect(got, `packet ${i}`).toEqual(expected);
-        continue;
-      }
-      taken++;
-      // Only clean notifications: stream samples and nothing else.
-      expect(expected.error, `packet ${i}`).toBeNull();
-      const a = expected.items.find((x) => x.kind === 'acc');
-      const g = expected.items.find((x) => x.kind === 'gyro');
-      expect(expected.items.every((x) => ['acc', 'gyro', 'euler'].includes(x.kind as string))).toBe(true);
-      expect(a?.count).toBe(n);
-      expect(Array.from(acc.subarray(3 * at, 3 * (at + n)))).toEqual(a?.valuesMs2);
-      expect(Array.from(gyro.subarray(3 * at, 3 * (at + n)))).toEqual(g?.valuesDps);
-    }
-    expect(taken).toBeGreaterThan(1000);
-    expect(declined).toBeGreaterThan(1000);
-  });
-});
-
 describe('ownership', () => {
   const record = (k: number) => {
     const r = new Uint8Array(20);
@@ -201,23 +162,70 @@ describe('ownership', () => {
   });
 });
 
+/**
+ * A fast path ("decode into the caller's arrays") either writes exactly what `decodeTransient` would
+ * give, or declines (-1) and leaves the decoder's state alone.
+ */
+interface IntoPath {
+  name: 'decodeImuInto' | 'decodeForceInto';
+  /** Runs the fast path into two arrays of `size` values per sample from sample index `at`. */
+  run(
+    decoder: DeviceDecoder,
+    characteristic: string,
+    bytes: Uint8Array,
+    a: Float64Array,
+    b: Float64Array,
+    at: number,
+  ): number;
+  /** Values per sample in the first and second array. */
+  strides: [number, number];
+  /** The item kinds a notification it takes may decode to. */
+  kinds: string[];
+  /** The expected first and second arrays' values from `decodeTransient`'s items. */
+  expected(items: Record<string, unknown>[]): [unknown, unknown, unknown];
+}
+
+const INTO_PATHS: IntoPath[] = [
+  {
+    name: 'decodeImuInto',
+    run: (d, c, bytes, a, b, at) => d.decodeImuInto!(c, bytes, a, b, at),
+    strides: [3, 3],
+    kinds: ['acc', 'gyro', 'euler'],
+    expected: (items) => {
+      const acc = items.find((x) => x.kind === 'acc');
+      const gyro = items.find((x) => x.kind === 'gyro');
+      return [acc?.count, acc?.valuesMs2, gyro?.valuesDps];
+    },
+  },
+  {
+    name: 'decodeForceInto',
+    run: (d, c, bytes, a, b, at) => d.decodeForceInto!(c, bytes, a, b, at),
+    strides: [1, 1],
+    kinds: ['force'],
+    expected: (items) => [items[0]?.count, items[0]?.forceN, items[0]?.sensorTUs],
+  },
+];
+
 describe.each(
-  drivers
-    .filter((d) => typeof d.createDecoder({}).decodeForceInto === 'function')
-    .map((d, k) => ({ id: d.id, driver: d, seed: 7200 + k })),
-)('decodeForceInto $id', ({ driver, seed }) => {
-  it("writes exactly decodeTransient's force item, or declines (-1) and leaves the state alone", () => {
+  INTO_PATHS.flatMap((path, p) =>
+    drivers
+      .filter((d) => typeof d.createDecoder({})[path.name] === 'function')
+      .map((d, k) => ({ id: d.id, driver: d, path, seed: 7100 + 100 * p + k })),
+  ),
+)('$path.name $id', ({ driver, path, seed }) => {
+  it("writes exactly decodeTransient's samples, or declines (-1) and leaves the state alone", () => {
     const packets = packetStream(driver, seed);
     const plain = driver.createDecoder({});
     const fast = driver.createDecoder({});
-    const forceN = new Float64Array(64);
-    const tUs = new Float64Array(64);
+    const [sa, sb] = path.strides;
+    const a = new Float64Array(sa * 64);
+    const b = new Float64Array(sb * 64);
     let taken = 0;
     let declined = 0;
     for (const [i, p] of packets.entries()) {
       const expected = snapshot(plain.decodeTransient!(p.characteristic, p.bytes));
       const at = i % 7;
-      const n = fast.decodeForceInto!(p.characteristic, p.bytes, forceN, tUs, at);
+      const n = path.run(fast, p.characteristic, p.bytes, a, b, at);
       if (n < 0) {
         declined++;
         // The general path, on a decoder in the same state, says the same as the other one.
@@ -226,13 +234,14 @@ describe.each(
         continue;
       }
       taken++;
-      // Only clean notifications: force samples and nothing else.
+      // Only clean notifications: stream samples and nothing else.
       expect(expected.error, `packet ${i}`).toBeNull();
-      expect(expected.items.map((x) => x.kind)).toEqual(['force']);
-      const f = expected.items[0]!;
-      expect(f.count).toBe(n);
-      expect(Array.from(forceN.subarray(at, at + n))).toEqual(f.forceN);
-      expect(Array.from(tUs.subarray(at, at + n))).toEqual(f.sensorTUs);
+      expect(expected.items.every((x) => path.kinds.includes(x.kind as string))).toBe(true);
+      expect([
+        n,
+        Array.from(a.subarray(sa * at, sa * (at + n))),
+        Array.from(b.subarray(sb * at, sb * (at + n))),
+      ]).toEqual(path.expected(expected.items));
     }
     expect(taken).toBeGreaterThan(1000);
     expect(declined).toBeGreaterThan(1000);
