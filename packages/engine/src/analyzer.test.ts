@@ -269,33 +269,52 @@ describe('createAnalyzer: force gauge (Tindeq bytes)', () => {
   });
 });
 
-describe('createAnalyzer: Polar Verity Sense separate ACC and GYRO streams', () => {
-  const verity: DeviceInfo = {
-    id: 'R-shank',
-    driver: 'polar-pmd',
-    placement: 'shank',
-    side: 'right',
-    config: { model: 'verity-sense', rateHz: 52, measurements: ['acc', 'gyro'] },
-  };
+const VERITY: DeviceInfo = {
+  id: 'R-shank',
+  driver: 'polar-pmd',
+  placement: 'shank',
+  side: 'right',
+  config: { model: 'verity-sense', rateHz: 52, measurements: ['acc', 'gyro'] },
+};
+
+/**
+ * A Verity Sense session of separate ACC and GYRO frames at 52 Hz: each ACC frame received 15 ms after
+ * its last sample, its GYRO frame 3 ms later with its samples `gyroLagNs` after the ACC ones; sample n's
+ * values (mG, dps) from the callbacks.
+ */
+function verityFrames(
+  frames: number,
+  perFrame: number,
+  gyroLagNs: bigint,
+  accAt: (n: number) => number[],
+  gyroAt: (n: number) => number[],
+): RecordingEvent[] {
   const epochNs = 760_000_000_000_000_000n;
   const spacingNs = 1_000_000_000n / 52n;
   const events: RecordingEvent[] = [];
-  // ACC ramps linearly (x mG = 10·i); GYRO samples half a spacing later, x dps = i.
-  for (let f = 0; f < 40; f++) {
-    const acc: number[][] = [];
-    const gyro: number[][] = [];
-    for (let i = 0; i < 10; i++) {
-      const n = 10 * f + i;
-      acc.push([10 * n, 0, 1000]);
-      gyro.push([n, 0, 0]);
-    }
-    const lastAcc = epochNs + BigInt(10 * f + 9) * spacingNs;
-    const lastGyro = lastAcc + spacingNs / 2n;
-    const hostMs = Number(BigInt(10 * f + 9) * spacingNs) / 1e6 + 15;
-    events.push(packet(hostMs, 'R-shank', POLAR_DATA, polarAccRaw(acc, lastAcc)));
-    events.push(packet(hostMs + 3, 'R-shank', POLAR_DATA, polarGyroDelta16(gyro, lastGyro)));
+  for (let f = 0; f < frames; f++) {
+    const ns = Array.from({ length: perFrame }, (_, i) => perFrame * f + i);
+    const lastN = BigInt(perFrame * f + perFrame - 1);
+    const lastAcc = epochNs + lastN * spacingNs;
+    const hostMs = Number(lastN * spacingNs) / 1e6 + 15;
+    events.push(packet(hostMs, 'R-shank', POLAR_DATA, polarAccRaw(ns.map(accAt), lastAcc)));
+    events.push(
+      packet(hostMs + 3, 'R-shank', POLAR_DATA, polarGyroDelta16(ns.map(gyroAt), lastAcc + gyroLagNs)),
+    );
   }
-  const { output, log } = runAll(header([verity], 'standing-hamstring-curl'), events);
+  return events;
+}
+
+describe('createAnalyzer: Polar Verity Sense separate ACC and GYRO streams', () => {
+  // ACC ramps linearly (x mG = 10·n); GYRO samples half a spacing later, x dps = n.
+  const events = verityFrames(
+    40,
+    10,
+    1_000_000_000n / 52n / 2n,
+    (n) => [10 * n, 0, 1000],
+    (n) => [n, 0, 0],
+  );
+  const { output, log } = runAll(header([VERITY], 'standing-hamstring-curl'), events);
 
   it('pairs the accelerometer onto gyro times by linear interpolation', () => {
     const all = log.imu;
@@ -321,30 +340,15 @@ describe('createAnalyzer: Polar Verity Sense separate ACC and GYRO streams', () 
 describe('createAnalyzer: Verity Sense frames longer than the gyro wait', () => {
   // At 52 Hz a frame of 72 samples spans 1.4 s: the first ACC frame must wait for the GYRO frame of the
   // same stretch (it comes just after) instead of going on accelerometer-only.
-  const verity: DeviceInfo = {
-    id: 'R-shank',
-    driver: 'polar-pmd',
-    placement: 'shank',
-    side: 'right',
-    config: { model: 'verity-sense', rateHz: 52, measurements: ['acc', 'gyro'] },
-  };
-  const epochNs = 760_000_000_000_000_000n;
-  const spacingNs = 1_000_000_000n / 52n;
   const perFrame = 72;
-  const events: RecordingEvent[] = [];
-  for (let f = 0; f < 6; f++) {
-    const acc: number[][] = [];
-    const gyro: number[][] = [];
-    for (let i = 0; i < perFrame; i++) {
-      acc.push([0, 0, 1000]);
-      gyro.push([i % 7, 0, 0]);
-    }
-    const last = epochNs + BigInt(perFrame * f + perFrame - 1) * spacingNs;
-    const hostMs = Number(BigInt(perFrame * f + perFrame - 1) * spacingNs) / 1e6 + 15;
-    events.push(packet(hostMs, 'R-shank', POLAR_DATA, polarAccRaw(acc, last)));
-    events.push(packet(hostMs + 3, 'R-shank', POLAR_DATA, polarGyroDelta16(gyro, last)));
-  }
-  const { log } = runAll(header([verity], 'standing-hamstring-curl'), events);
+  const events = verityFrames(
+    6,
+    perFrame,
+    0n,
+    () => [0, 0, 1000],
+    (n) => [(n % perFrame) % 7, 0, 0],
+  );
+  const { log } = runAll(header([VERITY], 'standing-hamstring-curl'), events);
 
   it('pairs every sample, the first frame included', () => {
     expect(log.imu.length).toBeGreaterThan(0);
