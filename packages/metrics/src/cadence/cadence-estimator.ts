@@ -87,6 +87,8 @@ class Cadence implements CadenceEstimator {
   private readonly eig = new Float64Array(3);
   private readonly axis = new Float64Array(3);
   private readonly acf = new FftAutocorrelation();
+  /** findPeriod's lazily computed lags (one closure per instance, not per estimate). */
+  private readonly ensureLags = (lo: number, hi: number): void => this.acf.lags(this.r, lo, hi);
 
   // Footpod readings.
   private readonly readings: { tS: number; spm: number }[] = [];
@@ -229,65 +231,97 @@ class Cadence implements CadenceEstimator {
       else hi = mid;
     }
     const startK = lo;
-    // Limb gyro: the swing axis (principal axis of the gyro covariance over the window) gives one signal.
-    // Accelerometer: all three components (gravity is removed with the mean), so the autocorrelation is
-    // orientation-free and keeps the direction of the swing (|a| folds it and doubles arm/thigh rhythms).
-    const ax = this.axis;
-    if (useGyro) {
-      let mx = 0;
-      let my = 0;
-      let mz = 0;
-      let cnt = 0;
-      const m = this.m;
-      m.fill(0);
-      for (let k = startK; k < this.size; k++) {
-        const j = (first + k) & (cap - 1);
-        const x = this.rv[3 * j]!;
-        const y = this.rv[3 * j + 1]!;
-        const z = this.rv[3 * j + 2]!;
-        mx += x;
-        my += y;
-        mz += z;
-        m[0] = m[0]! + x * x;
-        m[1] = m[1]! + y * y;
-        m[2] = m[2]! + z * z;
-        m[3] = m[3]! + x * y;
-        m[4] = m[4]! + x * z;
-        m[5] = m[5]! + y * z;
-        cnt++;
-      }
-      if (cnt < 8) return null;
-      mx /= cnt;
-      my /= cnt;
-      mz /= cnt;
-      m[0] = m[0]! / cnt - mx * mx;
-      m[1] = m[1]! / cnt - my * my;
-      m[2] = m[2]! / cnt - mz * mz;
-      m[3] = m[3]! / cnt - mx * my;
-      m[4] = m[4]! / cnt - mx * mz;
-      m[5] = m[5]! / cnt - my * mz;
-      symEigenvalues3(m, this.eig);
-      if (Math.sqrt(Math.max(0, this.eig[0]!)) < CADENCE_TUNING.stillGyroDps) return 0;
-      if (!symEigenvector3(m, this.eig[0]!, ax)) return null;
-    }
-    const dims = useGyro ? 1 : 3;
-    // Bin means onto the grid, component by component (grid[c·n + b]).
+    // Bin means onto the grid, component by component (grid[c·n + b]), in one pass over the raw samples
+    // with the gyro's moments. Limb gyro: the swing axis (principal axis of the gyro covariance over the
+    // window) gives one signal; its bin means are the projections of the components' (linear), so the
+    // components are binned before the axis is known. Accelerometer: all three components (gravity is
+    // removed with the mean), so the autocorrelation is orientation-free and keeps the direction of the
+    // swing (|a| folds it and doubles arm/thigh rhythms).
     const g = this.grid;
     const gn = this.gridN;
-    g.fill(0, 0, dims * n);
     gn.fill(0, 0, n);
+    const rt = this.rt;
+    const rv = this.rv;
+    let sx = 0;
+    let sy = 0;
+    let sz = 0;
+    let sxx = 0;
+    let syy = 0;
+    let szz = 0;
+    let sxy = 0;
+    let sxz = 0;
+    let syz = 0;
+    // Samples are in time order, so a bin's samples are consecutive: summed in registers, written once.
+    let bin = -1;
+    let bx = 0;
+    let by = 0;
+    let bz = 0;
+    let bc = 0;
     for (let k = startK; k < this.size; k++) {
       const j = (first + k) & (cap - 1);
-      const b = Math.floor((this.rt[j]! - t0) * gridHz);
-      if (b < 0 || b >= n) continue;
+      const x = rv[3 * j]!;
+      const y = rv[3 * j + 1]!;
+      const z = rv[3 * j + 2]!;
       if (useGyro) {
-        g[b] = g[b]! + this.rv[3 * j]! * ax[0]! + this.rv[3 * j + 1]! * ax[1]! + this.rv[3 * j + 2]! * ax[2]!;
-      } else {
-        g[b] = g[b]! + this.rv[3 * j]!;
-        g[n + b] = g[n + b]! + this.rv[3 * j + 1]!;
-        g[2 * n + b] = g[2 * n + b]! + this.rv[3 * j + 2]!;
+        sx += x;
+        sy += y;
+        sz += z;
+        sxx += x * x;
+        syy += y * y;
+        szz += z * z;
+        sxy += x * y;
+        sxz += x * z;
+        syz += y * z;
       }
-      gn[b] = gn[b]! + 1;
+      // t ≥ t0 from startK on: truncation is the floor.
+      const b = ((rt[j]! - t0) * gridHz) | 0;
+      if (b !== bin) {
+        if (bc > 0 && bin < n) {
+          g[bin] = bx / bc;
+          g[n + bin] = by / bc;
+          g[2 * n + bin] = bz / bc;
+          gn[bin] = bc;
+        }
+        bin = b;
+        bx = 0;
+        by = 0;
+        bz = 0;
+        bc = 0;
+      }
+      bx += x;
+      by += y;
+      bz += z;
+      bc++;
+    }
+    if (bc > 0 && bin < n) {
+      g[bin] = bx / bc;
+      g[n + bin] = by / bc;
+      g[2 * n + bin] = bz / bc;
+      gn[bin] = bc;
+    }
+    let dims = 3;
+    if (useGyro) {
+      const cnt = this.size - startK;
+      if (cnt < 8) return null;
+      const mx = sx / cnt;
+      const my = sy / cnt;
+      const mz = sz / cnt;
+      const m = this.m;
+      m[0] = sxx / cnt - mx * mx;
+      m[1] = syy / cnt - my * my;
+      m[2] = szz / cnt - mz * mz;
+      m[3] = sxy / cnt - mx * my;
+      m[4] = sxz / cnt - mx * mz;
+      m[5] = syz / cnt - my * mz;
+      symEigenvalues3(m, this.eig);
+      if (Math.sqrt(Math.max(0, this.eig[0]!)) < CADENCE_TUNING.stillGyroDps) return 0;
+      const ax = this.axis;
+      if (!symEigenvector3(m, this.eig[0]!, ax)) return null;
+      const a0 = ax[0]!;
+      const a1 = ax[1]!;
+      const a2 = ax[2]!;
+      for (let b = 0; b < n; b++) g[b] = g[b]! * a0 + g[n + b]! * a1 + g[2 * n + b]! * a2;
+      dims = 1;
     }
     for (let c = 0; c < dims; c++) if (!fillGrid(g, gn, c * n, n)) return null;
     // The window never reaches back into standing still: cadence is that of the current bout (a window
@@ -316,20 +350,25 @@ class Cadence implements CadenceEstimator {
     const maxLag = Math.ceil((120 / CADENCE_TUNING.minSpm) * gridHz);
     const refineMax = Math.floor(CADENCE_TUNING.refineFrac * n);
     const lagLimit = Math.min(n - 2, Math.max(maxLag, refineMax) + 2);
-    this.acf.compute(g, n, dims, lagLimit, this.r);
-    const res = findPeriod(this.r, n, minLag, Math.min(maxLag, lagLimit - 1), Math.max(refineMax, minLag));
+    const searchMax = Math.min(maxLag, lagLimit - 1);
+    // The search needs every lag up to searchMax + 1; the refinement and the step/stride test only a few
+    // beyond, computed on demand (fft-autocorrelation.ts).
+    this.acf.transform(g, n, dims, searchMax + 1, this.r);
+    const res = findPeriod(this.r, n, minLag, searchMax, Math.max(refineMax, minLag), this.ensureLags);
     if (res.periodSamples <= 0) return null;
     let periodS = res.periodSamples / gridHz;
     // Step or stride? If the signal repeats clearly better over two periods, the period is a step (its
     // halves differ: left and right). Otherwise the period is the whole cycle: a stride for a limb, a step
     // for the trunk, unless that would be an implausibly slow walk (a trunk sensor moving like a limb).
     const l2 = Math.round(2 * res.periodSamples);
+    if (l2 + 1 <= lagLimit) this.acf.lags(this.r, l2 - 1, l2 + 1);
     const r2 = l2 + 1 <= lagLimit ? Math.max(this.r[l2 - 1]!, this.r[l2]!, this.r[l2 + 1]!) : Number.NaN;
     let unit: 1 | 2;
     if (r2 - res.strength > CADENCE_TUNING.halvesDiffer) unit = 1;
     else if (this.perStride) unit = 120 / periodS > CADENCE_TUNING.maxSpm ? 1 : 2;
     else {
       // Trunk: a clear peak at half the period is the step (left and right steps a little different).
+      this.acf.lags(this.r, 0, Math.ceil(0.575 * res.periodSamples) + 1);
       const half = halfPeriodPeak(this.r, res.periodSamples, Math.max(minLag, 1));
       if (half > 0) {
         periodS = half / gridHz;
@@ -421,12 +460,11 @@ function halfPeriodPeak(r: Float64Array, period: number, minLag: number): number
   return den < 0 ? best + Math.max(-0.5, Math.min(0.5, (0.5 * (a - d)) / den)) : best;
 }
 
-/** Fills empty bins of grid[off..off+n) by linear interpolation between filled ones; false if all empty. */
+/** Fills empty bins of grid[off..off+n) (bin means) by linear interpolation between filled ones; false if all empty. */
 function fillGrid(g: Float64Array, gn: Float64Array, off: number, n: number): boolean {
   let prev = -1;
   for (let b = 0; b < n; b++) {
     if (gn[b]! > 0) {
-      g[off + b] = g[off + b]! / gn[b]!;
       if (prev >= 0 && b - prev > 1) {
         for (let q = prev + 1; q < b; q++) {
           g[off + q] = g[off + prev]! + ((g[off + b]! - g[off + prev]!) * (q - prev)) / (b - prev);

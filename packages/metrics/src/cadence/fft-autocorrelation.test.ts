@@ -47,4 +47,43 @@ describe('FftAutocorrelation', () => {
     new FftAutocorrelation().compute(new Float64Array(10), 10, 1, 8, r);
     expect(Array.from(r.subarray(0, 9))).toEqual(new Array(9).fill(0));
   });
+
+  it.each([
+    [400, 1, 121],
+    [400, 3, 121],
+    [300, 3, 121],
+    [125, 1, 121],
+  ])('computes lags beyond the exact ones on demand (n %i, %i components, exact ≤ %i)', (n, dims, exact) => {
+    const x = noiseSignal(n, dims, 7 * n + dims);
+    const direct = new Float64Array(n);
+    autocorrelate(x, n, dims, n - 1, direct);
+    const acf = new FftAutocorrelation();
+    const r = new Float64Array(n).fill(Number.NaN);
+    acf.transform(x, n, dims, exact, r);
+    for (let lag = 0; lag <= Math.min(exact, n - 1); lag++)
+      expect(Math.abs(r[lag]! - direct[lag]!)).toBeLessThan(1e-9);
+    expect(Number.isNaN(r[Math.min(exact, n - 1) + 1]!)).toBe(true);
+    // Windows as the period refinement asks for them (overlapping, out of order), up to the last lag.
+    for (const [lo, hi] of [
+      [200, 210],
+      [140, 150],
+      [205, 215],
+      [n - 3, n + 5],
+    ] as const)
+      acf.lags(r, lo, hi);
+    for (const [lo, hi] of [
+      [140, 150],
+      [200, 215],
+      [n - 3, n - 1],
+    ] as const) {
+      for (let lag = Math.min(lo, n - 1); lag <= Math.min(hi, n - 1); lag++)
+        expect(Math.abs(r[lag]! - direct[lag]!), `lag ${lag}`).toBeLessThan(1e-9);
+    }
+    // A new transform forgets the lags of the previous one.
+    const y = noiseSignal(n, dims, 3 * n + 1);
+    autocorrelate(y, n, dims, n - 1, direct);
+    acf.transform(y, n, dims, exact, r);
+    acf.lags(r, n - 3, n - 1);
+    for (let lag = n - 3; lag < n; lag++) expect(Math.abs(r[lag]! - direct[lag]!)).toBeLessThan(1e-9);
+  });
 });

@@ -1,35 +1,74 @@
 /**
  * The normalised autocorrelation of `autocorrelate` (periodicity.ts), computed through the FFT: the lag
- * products Σ x[i]·x[i+lag] of every lag at once as the inverse transform of the power spectrum (zero
- * padded to N ≥ n + lags, so nothing wraps), the overlap energies from prefix sums. O(N log N) instead of
- * O(n · lags): the cadence estimator's 400-sample window with ~240 lags costs a few 512-point complex
- * FFTs instead of ~10⁵ multiply-adds per component. Equal to the direct sums to rounding (~1e-12 relative,
- * tested). Real signals go through half-size complex transforms (the standard even/odd packing).
- * Allocation-free after the first call for a given size: scratch is kept per instance.
+ * products Σ x[i]·x[i+lag] as the inverse transform of the power spectrum, the overlap energies from prefix
+ * sums. O(N log N) instead of O(n · lags): the cadence estimator's 400-sample window costs a few 256-point
+ * complex FFTs instead of ~10⁵ multiply-adds per component. Equal to the direct sums to rounding (~1e-12
+ * relative, tested).
+ *
+ * The transform is circular: with N ≥ n, c[lag] = s[lag] + s[N − lag] (s the linear lag sums). Zero padding
+ * to N ≥ n + lags would make the wrapped term vanish, but it doubles N for the cadence window (400 samples,
+ * search lags ≤ 122: 523 → 1024). Instead N may be the smaller power of two ≥ n and the wrapped term,
+ * which has only n − (N − lag) products (short: the far end of the window), is subtracted directly, for the
+ * lags actually read: `transform` makes the lags up to `exactLag` exact at once, `lags` any others on
+ * demand (the period refinement reads a few lags around multiples of the period, up to 0.6 n).
+ * Real signals go through half-size complex transforms (the standard even/odd packing), radix-4 with
+ * per-stage twiddle tables. Allocation-free after the first call for a given size: scratch is per instance.
  */
 export class FftAutocorrelation {
-  /** Real transform length N (zero-padded), and the complex transform length M = N / 2. */
+  /** Real transform length N, and the complex transform length M = N / 2. */
   private size = 0;
   private half = 0;
   private re = new Float64Array(0);
   private im = new Float64Array(0);
   /** Power spectrum |X[k]|² summed over components, k = 0 … M (P[N − k] = P[k]). */
   private power = new Float64Array(0);
-  /** e^{−2πik/N}, k < M: the M-point FFT uses every other one. */
+  /** Circular lag sums / N, lag = 0 … M (c[N − lag] = c[lag]). */
+  private circ = new Float64Array(0);
+  /** e^{−2πik/N}, k < M: the real ↔ half-size complex (un)packing. */
   private cos = new Float64Array(0);
   private sin = new Float64Array(0);
+  /** Radix-4 stage twiddles: per stage of sub-length L, per k < L: W^k, W^2k, W^3k (re, im), W = e^{−2πi/4L}. */
+  private tw = new Float64Array(0);
   private rev = new Uint32Array(0);
   private prefix = new Float64Array(0);
+  /** done[lag] === generation: r[lag] of the current transform is written (lags are computed once). */
+  private done = new Int32Array(0);
+  private generation = 0;
+  /** The signal of the current transform (the caller's array: read by `lags`, must not change meanwhile). */
+  private x: Float64Array = new Float64Array(0);
+  private n = 0;
+  private dims = 0;
 
   /**
    * r[lag] for lag in [0, maxLag] (and < n) of a `dims`-component signal stored component by component
    * (x[c·n + i], means already removed): the components' products are summed, as `autocorrelate` does.
    */
   compute(x: Float64Array, n: number, dims: number, maxLag: number, r: Float64Array): void {
-    const lags = Math.min(maxLag, n - 1);
-    if (lags < 0) return;
+    this.transform(x, n, dims, maxLag, r);
+  }
+
+  /**
+   * Transforms x (as `compute`) and writes r[lag] for lag ≤ exactLag; other lags < n afterwards through
+   * `lags`, as long as x is unchanged.
+   */
+  transform(x: Float64Array, n: number, dims: number, exactLag: number, r: Float64Array): void {
+    const lags = Math.min(exactLag, n - 1);
+    this.x = x;
+    this.n = n;
+    this.dims = dims;
+    if (lags < 0) {
+      this.n = 0;
+      return;
+    }
+    // Smallest N without wrapping, halved while N/2 ≥ n and the wrapped products within [0, lags]
+    // (t(t+1)/2 for t lags reaching back past N/2 − n) stay below the half transform's N/2 points.
     let size = 4;
     while (size < n + lags + 1) size *= 2;
+    while (size / 2 >= Math.max(n, 4)) {
+      const t = lags - (size / 2 - n);
+      if (t > 0 && (t * (t + 1)) / 2 > size / 2) break;
+      size /= 2;
+    }
     this.prepare(size, n);
     const half = this.half;
     const power = this.power;
@@ -45,6 +84,23 @@ export class FftAutocorrelation {
       im[m] = power[k1 <= half ? k1 : size - k1]!;
     }
     this.fft(re, im);
+    const inv = 1 / size;
+    const cos = this.cos;
+    const sin = this.sin;
+    const circ = this.circ;
+    for (let lag = 0; lag <= half; lag++) {
+      // Real part of X[lag] = E[lag] + W^lag·O[lag] from the packed transform (W^M = −1).
+      const kk = lag === half ? 0 : lag;
+      const j = kk === 0 ? 0 : half - kk;
+      const zr = re[kk]!;
+      const zi = im[kk]!;
+      const cr = re[j]!;
+      const ci = -im[j]!;
+      const er = 0.5 * (zr + cr);
+      const or = 0.5 * (zi - ci);
+      const oi = -0.5 * (zr - cr);
+      circ[lag] = (lag === half ? er - or : er + cos[lag]! * or - sin[lag]! * oi) * inv;
+    }
     // Overlap energies: Σ_{i < n−lag} x[i]² and Σ_{i ≥ lag} x[i]², summed over the components.
     const prefix = this.prefix;
     prefix[0] = 0;
@@ -56,21 +112,54 @@ export class FftAutocorrelation {
       }
       prefix[i + 1] = prefix[i]! + e;
     }
+    this.generation = (this.generation + 1) | 0;
+    if (this.generation === 0) {
+      this.done.fill(0);
+      this.generation = 1;
+    }
+    this.lags(r, 0, lags);
+  }
+
+  /** Writes r[lag] for lag in [lo, hi] (clamped to [0, n)) of the last transform; lags already written are skipped. */
+  lags(r: Float64Array, lo: number, hi: number): void {
+    const n = this.n;
+    const size = this.size;
+    const circ = this.circ;
+    const prefix = this.prefix;
+    const done = this.done;
+    const gen = this.generation;
+    const x = this.x;
+    const dims = this.dims;
     const total = prefix[n]!;
-    const inv = 1 / size;
-    const cos = this.cos;
-    const sin = this.sin;
-    for (let lag = 0; lag <= lags; lag++) {
-      // Real part of X[lag] = E[lag] + W^lag·O[lag] from the packed transform (lag < M).
-      const j = lag === 0 ? 0 : half - lag;
-      const zr = re[lag]!;
-      const zi = im[lag]!;
-      const cr = re[j]!;
-      const ci = -im[j]!;
-      const er = 0.5 * (zr + cr);
-      const or = 0.5 * (zi - ci);
-      const oi = -0.5 * (zr - cr);
-      const s = (er + cos[lag]! * or - sin[lag]! * oi) * inv;
+    const last = Math.min(hi, n - 1);
+    for (let lag = Math.max(lo, 0); lag <= last; lag++) {
+      if (done[lag] === gen) continue;
+      done[lag] = gen;
+      let s = circ[lag <= this.half ? lag : size - lag]!;
+      // The wrapped term s[N − lag]: products x[i]·x[i + N − lag], i < n − (N − lag).
+      const w = size - lag;
+      if (w < n) {
+        // Four partial sums: independent additions instead of one dependency chain (this is the
+        // refinement's main cost).
+        const m = n - w;
+        let p0 = 0;
+        let p1 = 0;
+        let p2 = 0;
+        let p3 = 0;
+        for (let c = 0; c < dims; c++) {
+          const o = c * n;
+          let i = o;
+          const end = o + m;
+          for (; i + 3 < end; i += 4) {
+            p0 += x[i]! * x[i + w]!;
+            p1 += x[i + 1]! * x[i + 1 + w]!;
+            p2 += x[i + 2]! * x[i + 2 + w]!;
+            p3 += x[i + 3]! * x[i + 3 + w]!;
+          }
+          for (; i < end; i++) p0 += x[i]! * x[i + w]!;
+        }
+        s -= p0 + p1 + (p2 + p3);
+      }
       const d = Math.sqrt(prefix[n - lag]! * (total - prefix[lag]!));
       r[lag] = d > 0 ? s / d : 0;
     }
@@ -82,11 +171,19 @@ export class FftAutocorrelation {
     const re = this.re;
     const im = this.im;
     // Even samples as the real part, odd ones as the imaginary part.
-    for (let m = 0; m < half; m++) {
-      const i0 = 2 * m;
-      re[m] = i0 < n ? x[off + i0]! : 0;
-      im[m] = i0 + 1 < n ? x[off + i0 + 1]! : 0;
+    const pairs = n >> 1;
+    for (let m = 0; m < pairs; m++) {
+      re[m] = x[off + 2 * m]!;
+      im[m] = x[off + 2 * m + 1]!;
     }
+    let m0 = pairs;
+    if (n & 1) {
+      re[m0] = x[off + n - 1]!;
+      im[m0] = 0;
+      m0++;
+    }
+    re.fill(0, m0, half);
+    im.fill(0, m0, half);
     this.fft(re, im);
     const power = this.power;
     const cos = this.cos;
@@ -119,7 +216,10 @@ export class FftAutocorrelation {
   }
 
   private prepare(size: number, n: number): void {
-    if (this.prefix.length < n + 1) this.prefix = new Float64Array(n + 1);
+    if (this.prefix.length < n + 1) {
+      this.prefix = new Float64Array(n + 1);
+      this.done = new Int32Array(n + 1);
+    }
     if (size === this.size) return;
     this.size = size;
     const half = size / 2;
@@ -127,6 +227,7 @@ export class FftAutocorrelation {
     this.re = new Float64Array(half);
     this.im = new Float64Array(half);
     this.power = new Float64Array(half + 1);
+    this.circ = new Float64Array(half + 1);
     this.cos = new Float64Array(half);
     this.sin = new Float64Array(half);
     for (let k = 0; k < half; k++) {
@@ -141,9 +242,27 @@ export class FftAutocorrelation {
       for (let b = 0; b < bits; b++) v |= ((i >> b) & 1) << (bits - 1 - b);
       this.rev[i] = v;
     }
+    // Twiddles of the radix-4 stages, in the order `fft` runs them.
+    let entries = 0;
+    for (let len = bits & 1 ? 2 : 1; 4 * len <= half; len *= 4) entries += 6 * len;
+    this.tw = new Float64Array(entries);
+    let o = 0;
+    for (let len = bits & 1 ? 2 : 1; 4 * len <= half; len *= 4) {
+      for (let k = 0; k < len; k++) {
+        for (let q = 1; q <= 3; q++) {
+          const a = (-2 * Math.PI * q * k) / (4 * len);
+          this.tw[o++] = Math.cos(a);
+          this.tw[o++] = Math.sin(a);
+        }
+      }
+    }
   }
 
-  /** In-place iterative radix-2 FFT of length M (forward, e^{−2πik/M}; twiddles from the N table). */
+  /**
+   * In-place FFT of length M (forward, e^{−2πik/M}): bit-reversed input, then radix-4 stages (one radix-2
+   * stage first when log₂ M is odd). A radix-4 stage does the work of two radix-2 ones with 3 instead of 4
+   * complex multiplications per 4 points.
+   */
   private fft(re: Float64Array, im: Float64Array): void {
     const m = this.half;
     const rev = this.rev;
@@ -158,36 +277,69 @@ export class FftAutocorrelation {
         im[j] = ti;
       }
     }
-    // Stage 1 (pairs, twiddle 1) without multiplications.
-    for (let a = 0; a < m; a += 2) {
-      const b = a + 1;
-      const xr = re[b]!;
-      const xi = im[b]!;
-      re[b] = re[a]! - xr;
-      im[b] = im[a]! - xi;
-      re[a] = re[a]! + xr;
-      im[a] = im[a]! + xi;
+    let len = 1;
+    if ((31 - Math.clz32(m)) & 1) {
+      // Radix-2 stage of pairs (twiddle 1), no multiplications.
+      for (let a = 0; a < m; a += 2) {
+        const b = a + 1;
+        const xr = re[b]!;
+        const xi = im[b]!;
+        re[b] = re[a]! - xr;
+        im[b] = im[a]! - xi;
+        re[a] = re[a]! + xr;
+        im[a] = im[a]! + xi;
+      }
+      len = 2;
     }
-    const cos = this.cos;
-    const sin = this.sin;
-    for (let span = 2; span < m; span *= 2) {
-      // Twiddle e^{−2πik/(2·span)} = table entry k·N/(2·span).
-      const step = this.size / (2 * span);
-      for (let k = 0; k < span; k++) {
-        const wr = cos[k * step]!;
-        const wi = sin[k * step]!;
-        for (let a = k; a < m; a += 2 * span) {
-          const b = a + span;
-          const br = re[b]!;
-          const bi = im[b]!;
-          const xr = br * wr - bi * wi;
-          const xi = br * wi + bi * wr;
+    const tw = this.tw;
+    let o = 0;
+    // Sub-blocks of length len at a, a+len, a+2len, a+3len hold the DFTs of the 4 interleaved subsequences
+    // x[4i], x[4i+2], x[4i+1], x[4i+3] (bit-reversed order), combined with W^2k, W^k, W^3k.
+    for (; 4 * len <= m; len *= 4) {
+      const step = 4 * len;
+      for (let k = 0; k < len; k++) {
+        const w1r = tw[o]!;
+        const w1i = tw[o + 1]!;
+        const w2r = tw[o + 2]!;
+        const w2i = tw[o + 3]!;
+        const w3r = tw[o + 4]!;
+        const w3i = tw[o + 5]!;
+        o += 6;
+        for (let a = k; a < m; a += step) {
+          const a1 = a + len;
+          const a2 = a1 + len;
+          const a3 = a2 + len;
           const ar = re[a]!;
           const ai = im[a]!;
-          re[b] = ar - xr;
-          im[b] = ai - xi;
-          re[a] = ar + xr;
-          im[a] = ai + xi;
+          let pr = re[a1]!;
+          let pi = im[a1]!;
+          const br = pr * w2r - pi * w2i;
+          const bi = pr * w2i + pi * w2r;
+          pr = re[a2]!;
+          pi = im[a2]!;
+          const cr = pr * w1r - pi * w1i;
+          const ci = pr * w1i + pi * w1r;
+          pr = re[a3]!;
+          pi = im[a3]!;
+          const dr = pr * w3r - pi * w3i;
+          const di = pr * w3i + pi * w3r;
+          const t0r = ar + br;
+          const t0i = ai + bi;
+          const t1r = ar - br;
+          const t1i = ai - bi;
+          const t2r = cr + dr;
+          const t2i = ci + di;
+          const t3r = cr - dr;
+          const t3i = ci - di;
+          re[a] = t0r + t2r;
+          im[a] = t0i + t2i;
+          re[a2] = t0r - t2r;
+          im[a2] = t0i - t2i;
+          // X[k + len] = t1 − i·t3, X[k + 3len] = t1 + i·t3.
+          re[a1] = t1r + t3i;
+          im[a1] = t1i - t3r;
+          re[a3] = t1r - t3i;
+          im[a3] = t1i + t3r;
         }
       }
     }

@@ -35,4 +35,25 @@ describe('findPeriod', () => {
     autocorrelate(noise, n, 1, 300, r);
     expect(findPeriod(r, n, 20, 150, 300).periodSamples).toBe(0);
   });
+
+  it('reads lags beyond the search range only after asking for them', () => {
+    const n = 400;
+    const x = signal(
+      n,
+      (i) => Math.sin((2 * Math.PI * i) / 17.6) + 0.3 * Math.sin((2 * Math.PI * i) / 35.2 + 0.5),
+    );
+    const full = new Float64Array(n);
+    autocorrelate(x, n, 1, n - 1, full);
+    // Lags the search needs (≤ maxLag + 1) given, the rest NaN until ensured: a NaN read would change the result.
+    const lazy = new Float64Array(n).fill(Number.NaN);
+    lazy.set(full.subarray(0, 122));
+    const asked: [number, number][] = [];
+    const res = findPeriod(lazy, n, 11, 120, 240, (lo, hi) => {
+      asked.push([lo, hi]);
+      for (let i = lo; i <= hi; i++) lazy[i] = full[i]!;
+    });
+    expect(res).toEqual(findPeriod(full, n, 11, 120, 240));
+    expect(res.periodSamples).toBeCloseTo(17.6, 1);
+    expect(asked.length).toBeGreaterThan(1);
+  });
 });

@@ -62,10 +62,17 @@ function parabolicPeak(r: Float64Array, i: number): number {
   return i + Math.max(-0.5, Math.min(0.5, d));
 }
 
-/** Local maximum of r nearest to `around` within ±halfWidth, or -1. */
-function peakNear(r: Float64Array, around: number, halfWidth: number, maxLag: number): number {
+/** Highest local maximum of r within around ± halfWidth, or -1. */
+function peakNear(
+  r: Float64Array,
+  around: number,
+  halfWidth: number,
+  maxLag: number,
+  ensure: ((lo: number, hi: number) => void) | undefined,
+): number {
   const lo = Math.max(1, Math.floor(around - halfWidth));
   const hi = Math.min(maxLag - 1, Math.ceil(around + halfWidth));
+  ensure?.(lo - 1, hi + 1);
   let best = -1;
   for (let i = lo; i <= hi; i++) {
     if (r[i]! >= r[i - 1]! && r[i]! >= r[i + 1]! && (best < 0 || r[i]! > r[best]!)) best = i;
@@ -77,6 +84,9 @@ function peakNear(r: Float64Array, around: number, halfWidth: number, maxLag: nu
  * Finds the fundamental period in [minLag, maxLag] samples: the smallest-lag local maximum of r whose
  * height is within candidateFrac of the highest one, refined by parabolic interpolation and by the peaks
  * at its multiples (a least-squares fit of lag_k = k·P over the multiples found).
+ * r must hold lags 0 … maxLag + 1; the refinement reads a few lags around each multiple up to
+ * refineMaxLag + 1: from r as given, or after `ensure(lo, hi)` has written r[lo … hi] (a caller computing
+ * r lazily: only a few of those lags are ever read).
  */
 export function findPeriod(
   r: Float64Array,
@@ -84,6 +94,7 @@ export function findPeriod(
   minLag: number,
   maxLag: number,
   refineMaxLag: number,
+  ensure?: (lo: number, hi: number) => void,
 ): PeriodResult {
   const hiLag = Math.min(maxLag, n - 2);
   let best = -1;
@@ -107,7 +118,7 @@ export function findPeriod(
   const limit = Math.min(refineMaxLag, n - 2);
   let multiples = 0;
   for (let k = 2; k * p1 <= limit; k++) {
-    const j = peakNear(r, k * p1, Math.max(2, 0.1 * p1), limit + 1);
+    const j = peakNear(r, k * p1, Math.max(2, 0.1 * p1), limit + 1, ensure);
     if (j < 0 || r[j]! < PERIOD_TUNING.multipleFrac * strength) break;
     const pk = parabolicPeak(r, j);
     num += k * pk;
