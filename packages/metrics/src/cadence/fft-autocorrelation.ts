@@ -74,43 +74,58 @@ export class FftAutocorrelation {
     const power = this.power;
     power.fill(0, 0, half + 1);
     for (let c = 0; c < dims; c++) this.addPower(x, c * n, n);
-    // s = DFT(P) / N: P is real and even, so its transform is real and equals the inverse one.
+    // s = DFT(P) / N: P is real and even, so its transform is real and equals the inverse one. Packed
+    // P[2m] + i·P[2m+1], m < M (P[N − k] = P[k] past M), written in bit-reversed order for `fft`.
     const re = this.re;
     const im = this.im;
-    for (let m = 0; m < half; m++) {
-      const k0 = 2 * m;
-      const k1 = 2 * m + 1;
-      re[m] = power[k0 <= half ? k0 : size - k0]!;
-      im[m] = power[k1 <= half ? k1 : size - k1]!;
+    const rev = this.rev;
+    const quarter = half >> 1;
+    for (let m = 0; m < quarter; m++) {
+      const j = rev[m]!;
+      re[j] = power[2 * m]!;
+      im[j] = power[2 * m + 1]!;
+    }
+    for (let m = quarter; m < half; m++) {
+      const j = rev[m]!;
+      re[j] = power[size - 2 * m]!;
+      im[j] = power[size - 2 * m - 1]!;
     }
     this.fft(re, im);
     const inv = 1 / size;
     const cos = this.cos;
     const sin = this.sin;
     const circ = this.circ;
-    for (let lag = 0; lag <= half; lag++) {
-      // Real part of X[lag] = E[lag] + W^lag·O[lag] from the packed transform (W^M = −1).
-      const kk = lag === half ? 0 : lag;
-      const j = kk === 0 ? 0 : half - kk;
-      const zr = re[kk]!;
-      const zi = im[kk]!;
-      const cr = re[j]!;
-      const ci = -im[j]!;
-      const er = 0.5 * (zr + cr);
-      const or = 0.5 * (zi - ci);
-      const oi = -0.5 * (zr - cr);
-      circ[lag] = (lag === half ? er - or : er + cos[lag]! * or - sin[lag]! * oi) * inv;
+    // Real part of X[lag] = E[lag] + W^lag·O[lag] from the packed transform: E = (Z[lag] + conj Z[M−lag]) / 2,
+    // O = (Z[lag] − conj Z[M−lag]) / 2i; lags 0 and M from Z[0] alone (W^0 = 1, W^M = −1).
+    circ[0] = (re[0]! + im[0]!) * inv;
+    circ[half] = (re[0]! - im[0]!) * inv;
+    for (let lag = 1; lag < half; lag++) {
+      const j = half - lag;
+      const er = 0.5 * (re[lag]! + re[j]!);
+      const or = 0.5 * (im[lag]! + im[j]!);
+      const oi = -0.5 * (re[lag]! - re[j]!);
+      circ[lag] = (er + cos[lag]! * or - sin[lag]! * oi) * inv;
     }
     // Overlap energies: Σ_{i < n−lag} x[i]² and Σ_{i ≥ lag} x[i]², summed over the components.
     const prefix = this.prefix;
     prefix[0] = 0;
-    for (let i = 0; i < n; i++) {
-      let e = 0;
-      for (let c = 0; c < dims; c++) {
-        const v = x[c * n + i]!;
-        e += v * v;
+    let acc = 0;
+    if (dims === 1) {
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        acc += v * v;
+        prefix[i + 1] = acc;
       }
-      prefix[i + 1] = prefix[i]! + e;
+    } else {
+      for (let i = 0; i < n; i++) {
+        let e = 0;
+        for (let c = 0; c < dims; c++) {
+          const v = x[c * n + i]!;
+          e += v * v;
+        }
+        acc += e;
+        prefix[i + 1] = acc;
+      }
     }
     this.generation = (this.generation + 1) | 0;
     if (this.generation === 0) {
@@ -170,45 +185,48 @@ export class FftAutocorrelation {
     const half = this.half;
     const re = this.re;
     const im = this.im;
-    // Even samples as the real part, odd ones as the imaginary part.
+    // Even samples as the real part, odd ones as the imaginary part, in bit-reversed order for `fft`.
+    const rev = this.rev;
     const pairs = n >> 1;
     for (let m = 0; m < pairs; m++) {
-      re[m] = x[off + 2 * m]!;
-      im[m] = x[off + 2 * m + 1]!;
+      const j = rev[m]!;
+      re[j] = x[off + 2 * m]!;
+      im[j] = x[off + 2 * m + 1]!;
     }
     let m0 = pairs;
     if (n & 1) {
-      re[m0] = x[off + n - 1]!;
-      im[m0] = 0;
+      const j = rev[m0]!;
+      re[j] = x[off + n - 1]!;
+      im[j] = 0;
       m0++;
     }
-    re.fill(0, m0, half);
-    im.fill(0, m0, half);
+    for (let m = m0; m < half; m++) {
+      const j = rev[m]!;
+      re[j] = 0;
+      im[j] = 0;
+    }
     this.fft(re, im);
     const power = this.power;
     const cos = this.cos;
     const sin = this.sin;
-    for (let k = 0; k <= half; k++) {
-      const kk = k === half ? 0 : k;
-      const j = kk === 0 ? 0 : half - kk;
-      const zr = re[kk]!;
-      const zi = im[kk]!;
+    // X[0] = Z[0].re + Z[0].im, X[M] = Z[0].re − Z[0].im (real).
+    const x0 = re[0]! + im[0]!;
+    const xm = re[0]! - im[0]!;
+    power[0] = power[0]! + x0 * x0;
+    power[half] = power[half]! + xm * xm;
+    for (let k = 1; k < half; k++) {
+      const j = half - k;
+      const zr = re[k]!;
+      const zi = im[k]!;
       const cr = re[j]!;
       const ci = -im[j]!;
-      // E = (Z[k] + conj Z[M−k]) / 2, O = (Z[k] − conj Z[M−k]) / 2i, X = E + W^k·O (W^M = −1).
+      // E = (Z[k] + conj Z[M−k]) / 2, O = (Z[k] − conj Z[M−k]) / 2i, X = E + W^k·O.
       const er = 0.5 * (zr + cr);
       const ei = 0.5 * (zi + ci);
       const or = 0.5 * (zi - ci);
       const oi = -0.5 * (zr - cr);
-      let wr: number;
-      let wi: number;
-      if (k === half) {
-        wr = -1;
-        wi = 0;
-      } else {
-        wr = cos[k]!;
-        wi = sin[k]!;
-      }
+      const wr = cos[k]!;
+      const wi = sin[k]!;
       const xr = er + wr * or - wi * oi;
       const xi = ei + wr * oi + wi * or;
       power[k] = power[k]! + xr * xr + xi * xi;
@@ -244,10 +262,10 @@ export class FftAutocorrelation {
     }
     // Twiddles of the radix-4 stages, in the order `fft` runs them.
     let entries = 0;
-    for (let len = bits & 1 ? 2 : 1; 4 * len <= half; len *= 4) entries += 6 * len;
+    for (let len = bits & 1 ? 2 : 4; 4 * len <= half; len *= 4) entries += 6 * len;
     this.tw = new Float64Array(entries);
     let o = 0;
-    for (let len = bits & 1 ? 2 : 1; 4 * len <= half; len *= 4) {
+    for (let len = bits & 1 ? 2 : 4; 4 * len <= half; len *= 4) {
       for (let k = 0; k < len; k++) {
         for (let q = 1; q <= 3; q++) {
           const a = (-2 * Math.PI * q * k) / (4 * len);
@@ -259,24 +277,13 @@ export class FftAutocorrelation {
   }
 
   /**
-   * In-place FFT of length M (forward, e^{−2πik/M}): bit-reversed input, then radix-4 stages (one radix-2
-   * stage first when log₂ M is odd). A radix-4 stage does the work of two radix-2 ones with 3 instead of 4
+   * In-place FFT of length M (forward, e^{−2πik/M}) of input given in bit-reversed order (the packing
+   * loops write it so: no permutation pass), by radix-4 stages (one radix-2 stage first when log₂ M is odd;
+   * the first stage has no twiddles). A radix-4 stage does the work of two radix-2 ones with 3 instead of 4
    * complex multiplications per 4 points.
    */
   private fft(re: Float64Array, im: Float64Array): void {
     const m = this.half;
-    const rev = this.rev;
-    for (let i = 0; i < m; i++) {
-      const j = rev[i]!;
-      if (j > i) {
-        const tr = re[i]!;
-        re[i] = re[j]!;
-        re[j] = tr;
-        const ti = im[i]!;
-        im[i] = im[j]!;
-        im[j] = ti;
-      }
-    }
     let len = 1;
     if ((31 - Math.clz32(m)) & 1) {
       // Radix-2 stage of pairs (twiddle 1), no multiplications.
@@ -290,8 +297,30 @@ export class FftAutocorrelation {
         im[a] = im[a]! + xi;
       }
       len = 2;
+    } else if (m >= 4) {
+      // Radix-4 stage of quadruples (twiddles 1), no multiplications.
+      for (let a = 0; a < m; a += 4) {
+        const t0r = re[a]! + re[a + 1]!;
+        const t0i = im[a]! + im[a + 1]!;
+        const t1r = re[a]! - re[a + 1]!;
+        const t1i = im[a]! - im[a + 1]!;
+        const t2r = re[a + 2]! + re[a + 3]!;
+        const t2i = im[a + 2]! + im[a + 3]!;
+        const t3r = re[a + 2]! - re[a + 3]!;
+        const t3i = im[a + 2]! - im[a + 3]!;
+        re[a] = t0r + t2r;
+        im[a] = t0i + t2i;
+        re[a + 2] = t0r - t2r;
+        im[a + 2] = t0i - t2i;
+        re[a + 1] = t1r + t3i;
+        im[a + 1] = t1i - t3r;
+        re[a + 3] = t1r - t3i;
+        im[a + 3] = t1i + t3r;
+      }
+      len = 4;
     }
     const tw = this.tw;
+    // Twiddles of the stages from len on (the table starts at the first radix-4 stage with twiddles ≠ 1).
     let o = 0;
     // Sub-blocks of length len at a, a+len, a+2len, a+3len hold the DFTs of the 4 interleaved subsequences
     // x[4i], x[4i+2], x[4i+1], x[4i+3] (bit-reversed order), combined with W^2k, W^k, W^3k.
