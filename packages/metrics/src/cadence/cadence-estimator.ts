@@ -406,16 +406,20 @@ function activeStart(g: Float64Array, gn: Float64Array, n: number, dims: number,
       run = 0;
       continue;
     }
+    // Sum of squared deviations in one pass: sums of d = x − x_first (shifted, so no cancellation
+    // against a large mean such as gravity), Σ(x − mean)² = Σd² − (Σd)²/K.
     let v = 0;
     for (let c = 0; c < dims; c++) {
       const o = c * n;
-      let mean = 0;
-      for (let b = from; b < end; b++) mean += g[o + b]!;
-      mean /= STILL_BLOCK;
+      const shift = g[o + from]!;
+      let s1 = 0;
+      let s2 = 0;
       for (let b = from; b < end; b++) {
-        const d = g[o + b]! - mean;
-        v += d * d;
+        const d = g[o + b]! - shift;
+        s1 += d;
+        s2 += d * d;
       }
+      v += s2 - (s1 * s1) / STILL_BLOCK;
     }
     if (Math.sqrt(v / STILL_BLOCK) < limit) {
       run++;

@@ -147,15 +147,57 @@ export class FftAutocorrelation {
     const dims = this.dims;
     const total = prefix[n]!;
     const last = Math.min(hi, n - 1);
+    const half = this.half;
     for (let lag = Math.max(lo, 0); lag <= last; lag++) {
       if (done[lag] === gen) continue;
       done[lag] = gen;
-      let s = circ[lag <= this.half ? lag : size - lag]!;
       // The wrapped term s[N − lag]: products x[i]·x[i + N − lag], i < n − (N − lag).
       const w = size - lag;
+      if (w < n && lag < last && done[lag + 1] !== gen) {
+        // Two neighbouring lags at once (the refinement asks for windows of them): x[i]·x[i + w] and
+        // x[i]·x[i + w − 1] share their loads; two partial sums each instead of one dependency chain.
+        done[lag + 1] = gen;
+        const m = n - w; // lag + 1 has one product more
+        let a0 = 0;
+        let a1 = 0;
+        let b0 = 0;
+        let b1 = 0;
+        for (let c = 0; c < dims; c++) {
+          const o = c * n;
+          const end = o + m;
+          let prev = x[o + w - 1]!; // x[i + w − 1]
+          let i = o;
+          for (; i + 1 < end; i += 2) {
+            const x0 = x[i]!;
+            const x1 = x[i + 1]!;
+            const y0 = x[i + w]!;
+            const y1 = x[i + 1 + w]!;
+            a0 += x0 * y0;
+            b0 += x0 * prev;
+            a1 += x1 * y1;
+            b1 += x1 * y0;
+            prev = y1;
+          }
+          if (i < end) {
+            const y0 = x[i + w]!;
+            a0 += x[i]! * y0;
+            b0 += x[i]! * prev;
+            prev = y0;
+          }
+          b1 += x[end]! * prev; // x[o + m]·x[o + n − 1]
+        }
+        const s0 = circ[lag <= half ? lag : size - lag]! - (a0 + a1);
+        const d0 = Math.sqrt(prefix[n - lag]! * (total - prefix[lag]!));
+        r[lag] = d0 > 0 ? s0 / d0 : 0;
+        lag++;
+        const s1 = circ[lag <= half ? lag : size - lag]! - (b0 + b1);
+        const d1 = Math.sqrt(prefix[n - lag]! * (total - prefix[lag]!));
+        r[lag] = d1 > 0 ? s1 / d1 : 0;
+        continue;
+      }
+      let s = circ[lag <= half ? lag : size - lag]!;
       if (w < n) {
-        // Four partial sums: independent additions instead of one dependency chain (this is the
-        // refinement's main cost).
+        // Four partial sums: independent additions instead of one dependency chain.
         const m = n - w;
         let p0 = 0;
         let p1 = 0;
