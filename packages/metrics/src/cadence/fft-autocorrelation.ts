@@ -96,15 +96,19 @@ export class FftAutocorrelation {
     const sin = this.sin;
     const circ = this.circ;
     // Real part of X[lag] = E[lag] + W^lag·O[lag] from the packed transform: E = (Z[lag] + conj Z[M−lag]) / 2,
-    // O = (Z[lag] − conj Z[M−lag]) / 2i; lags 0 and M from Z[0] alone (W^0 = 1, W^M = −1).
+    // O = (Z[lag] − conj Z[M−lag]) / 2i; X[M−lag] = conj(E[lag] − W^lag·O[lag]), so lags lag and M − lag
+    // come from one pass over half of Z; lags 0 and M from Z[0] alone (W^0 = 1, W^M = −1).
     circ[0] = (re[0]! + im[0]!) * inv;
     circ[half] = (re[0]! - im[0]!) * inv;
-    for (let lag = 1; lag < half; lag++) {
+    const mid = half >> 1;
+    for (let lag = 1; lag <= mid; lag++) {
       const j = half - lag;
       const er = 0.5 * (re[lag]! + re[j]!);
       const or = 0.5 * (im[lag]! + im[j]!);
       const oi = -0.5 * (re[lag]! - re[j]!);
-      circ[lag] = (er + cos[lag]! * or - sin[lag]! * oi) * inv;
+      const tr = cos[lag]! * or - sin[lag]! * oi;
+      circ[lag] = (er + tr) * inv;
+      circ[j] = (er - tr) * inv; // lag = M/2: j = lag, the same value
     }
     // Overlap energies: Σ_{i < n−lag} x[i]² and Σ_{i ≥ lag} x[i]², summed over the components.
     const prefix = this.prefix;
@@ -256,22 +260,30 @@ export class FftAutocorrelation {
     const xm = re[0]! - im[0]!;
     power[0] = power[0]! + x0 * x0;
     power[half] = power[half]! + xm * xm;
-    for (let k = 1; k < half; k++) {
+    const mid = half >> 1;
+    for (let k = 1; k <= mid; k++) {
       const j = half - k;
       const zr = re[k]!;
       const zi = im[k]!;
       const cr = re[j]!;
       const ci = -im[j]!;
-      // E = (Z[k] + conj Z[M−k]) / 2, O = (Z[k] − conj Z[M−k]) / 2i, X = E + W^k·O.
+      // E = (Z[k] + conj Z[M−k]) / 2, O = (Z[k] − conj Z[M−k]) / 2i, X[k] = E + W^k·O and
+      // X[M−k] = conj(E − W^k·O): both from one pass over half of Z.
       const er = 0.5 * (zr + cr);
       const ei = 0.5 * (zi + ci);
       const or = 0.5 * (zi - ci);
       const oi = -0.5 * (zr - cr);
       const wr = cos[k]!;
       const wi = sin[k]!;
-      const xr = er + wr * or - wi * oi;
-      const xi = ei + wr * oi + wi * or;
-      power[k] = power[k]! + xr * xr + xi * xi;
+      const tr = wr * or - wi * oi;
+      const ti = wr * oi + wi * or;
+      const ar = er + tr;
+      const ai = ei + ti;
+      power[k] = power[k]! + ar * ar + ai * ai;
+      if (j === k) break; // k = M/2 is its own partner
+      const br = er - tr;
+      const bi = ei - ti;
+      power[j] = power[j]! + br * br + bi * bi;
     }
   }
 
