@@ -11,8 +11,9 @@
  * which has only n − (N − lag) products (short: the far end of the window), is subtracted directly, for the
  * lags actually read: `transform` makes the lags up to `exactLag` exact at once, `lags` any others on
  * demand (the period refinement reads a few lags around multiples of the period, up to 0.6 n).
- * Real signals go through half-size complex transforms (the standard even/odd packing), radix-4 with
- * per-stage twiddle tables. Allocation-free after the first call for a given size: scratch is per instance.
+ * Real signals go through half-size complex transforms (the standard even/odd packing), the real and even
+ * power spectrum back through a quarter-size one (a DCT-I); radix-4 with per-stage twiddle tables.
+ * Allocation-free after the first call for a given size: scratch is per instance.
  */
 export class FftAutocorrelation {
   /** Real transform length N, and the complex transform length M = N / 2. */
@@ -24,12 +25,17 @@ export class FftAutocorrelation {
   private power = new Float64Array(0);
   /** Circular lag sums / N, lag = 0 … M (c[N − lag] = c[lag]). */
   private circ = new Float64Array(0);
-  /** e^{−2πik/N}, k < M: the real ↔ half-size complex (un)packing. */
+  /** e^{−2πik/N}, k < M: the real ↔ complex (un)packings (M- and M/2-point) and the DCT-I weights. */
   private cos = new Float64Array(0);
   private sin = new Float64Array(0);
-  /** Radix-4 stage twiddles: per stage of sub-length L, per k < L: W^k, W^2k, W^3k (re, im), W = e^{−2πi/4L}. */
+  /**
+   * Radix-4 stage twiddles: per sub-length L = 2, 4, 8 … (at 6·(L − 2)), per k < L: W^k, W^2k, W^3k (re, im),
+   * W = e^{−2πi/4L} (they depend on L only, so the M- and M/2-point transforms share them).
+   */
   private tw = new Float64Array(0);
+  /** Bit reversal for the M- and M/2-point transforms (the packing loops write their input in this order). */
   private rev = new Uint32Array(0);
+  private rev2 = new Uint32Array(0);
   private prefix = new Float64Array(0);
   /** done[lag] === generation: r[lag] of the current transform is written (lags are computed once). */
   private done = new Int32Array(0);
@@ -62,9 +68,9 @@ export class FftAutocorrelation {
     }
     // Smallest N without wrapping, halved while N/2 ≥ n and the wrapped products within [0, lags]
     // (t(t+1)/2 for t lags reaching back past N/2 − n) stay below the half transform's N/2 points.
-    let size = 4;
+    let size = 8;
     while (size < n + lags + 1) size *= 2;
-    while (size / 2 >= Math.max(n, 4)) {
+    while (size / 2 >= Math.max(n, 8)) {
       const t = lags - (size / 2 - n);
       if (t > 0 && (t * (t + 1)) / 2 > size / 2) break;
       size /= 2;
@@ -74,41 +80,65 @@ export class FftAutocorrelation {
     const power = this.power;
     power.fill(0, 0, half + 1);
     for (let c = 0; c < dims; c++) this.addPower(x, c * n, n);
-    // s = DFT(P) / N: P is real and even, so its transform is real and equals the inverse one. Packed
-    // P[2m] + i·P[2m+1], m < M (P[N − k] = P[k] past M), written in bit-reversed order for `fft`.
+    // c = DFT(P) / N with P real and even: c[L] = (P[0] + (−1)^L·P[M] + 2·Σ_{0<k<M} P[k]·cos(πkL/M)) / N, a
+    // DCT-I of P[0 … M]. Computed through a real FFT of length M, i.e. a quarter-size complex one where a
+    // general inverse needs a half-size one (Numerical Recipes' cosft1): y[0] = (P[0] + P[M])/2,
+    // y[j] = (P[j] + P[M−j])/2 − sin(πj/M)·(P[j] − P[M−j]), Y = FFT(y); c[2k] = 2·Re Y[k] / N, and the odd
+    // lags by a running sum: c[1] = 2·S / N, S = (P[0] − P[M])/2 + Σ_{0<j<M/2} (P[j] − P[M−j])·cos(πj/M),
+    // c[2k+1] = c[2k−1] − 2·Im Y[k] / N.
     const re = this.re;
     const im = this.im;
-    const rev = this.rev;
-    const quarter = half >> 1;
-    for (let m = 0; m < quarter; m++) {
-      const j = rev[m]!;
-      re[j] = power[2 * m]!;
-      im[j] = power[2 * m + 1]!;
-    }
-    for (let m = quarter; m < half; m++) {
-      const j = rev[m]!;
-      re[j] = power[size - 2 * m]!;
-      im[j] = power[size - 2 * m - 1]!;
-    }
-    this.fft(re, im);
-    const inv = 1 / size;
+    const rev = this.rev2;
     const cos = this.cos;
     const sin = this.sin;
+    const q = half >> 1;
+    let odd = 0.5 * (power[0]! - power[half]!);
+    re[rev[0]!] = 0.5 * (power[0]! + power[half]!); // y[0]
+    // y[j] and y[M−j] (same parity: M is even) into the packed y[2m] + i·y[2m+1], bit-reversed.
+    for (let j = 1; j < q; j++) {
+      const a = power[j]!;
+      const b = power[half - j]!;
+      const y1 = 0.5 * (a + b);
+      const y2 = a - b;
+      const sy2 = -sin[j]! * y2; // sin(πj/M) = sin(2πj/N) = −sin[j]
+      odd += cos[j]! * y2;
+      const dst = j & 1 ? im : re;
+      dst[rev[j >> 1]!] = y1 - sy2;
+      dst[rev[(half - j) >> 1]!] = y1 + sy2;
+    }
+    (q & 1 ? im : re)[rev[q >> 1]!] = power[q]!; // y[M/2]
+    this.fft(re, im, q);
+    // Y[k] = E + W_M^k·O (W_M^k = cos[2k] + i·sin[2k]), Y[q−k] = conj(E − W_M^k·O); Y[0], Y[q] real.
+    const scale = 2 / size;
     const circ = this.circ;
-    // Real part of X[lag] = E[lag] + W^lag·O[lag] from the packed transform: E = (Z[lag] + conj Z[M−lag]) / 2,
-    // O = (Z[lag] − conj Z[M−lag]) / 2i; X[M−lag] = conj(E[lag] − W^lag·O[lag]), so lags lag and M − lag
-    // come from one pass over half of Z; lags 0 and M from Z[0] alone (W^0 = 1, W^M = −1).
-    circ[0] = (re[0]! + im[0]!) * inv;
-    circ[half] = (re[0]! - im[0]!) * inv;
-    const mid = half >> 1;
-    for (let lag = 1; lag <= mid; lag++) {
-      const j = half - lag;
-      const er = 0.5 * (re[lag]! + re[j]!);
-      const or = 0.5 * (im[lag]! + im[j]!);
-      const oi = -0.5 * (re[lag]! - re[j]!);
-      const tr = cos[lag]! * or - sin[lag]! * oi;
-      circ[lag] = (er + tr) * inv;
-      circ[j] = (er - tr) * inv; // lag = M/2: j = lag, the same value
+    circ[0] = (re[0]! + im[0]!) * scale;
+    circ[half] = (re[0]! - im[0]!) * scale;
+    const mid = q >> 1;
+    for (let k = 1; k <= mid; k++) {
+      const j = q - k;
+      const zr = re[k]!;
+      const zi = im[k]!;
+      const cr = re[j]!;
+      const ci = -im[j]!;
+      const er = 0.5 * (zr + cr);
+      const ei = 0.5 * (zi + ci);
+      const or = 0.5 * (zi - ci);
+      const oi = -0.5 * (zr - cr);
+      const wr = cos[2 * k]!;
+      const wi = sin[2 * k]!;
+      const tr = wr * or - wi * oi;
+      const ti = wr * oi + wi * or;
+      // Even lags directly; Im Y kept in the odd slots for the running sum below.
+      circ[2 * k] = (er + tr) * scale;
+      circ[2 * k + 1] = ei + ti;
+      if (j === k) break; // k = q/2 is its own partner
+      circ[2 * j] = (er - tr) * scale;
+      circ[2 * j + 1] = ti - ei;
+    }
+    for (let k = 0; k < q; k++) {
+      // c[2k + 1] ∝ S − Σ_{0<i≤k} Im Y[i].
+      if (k > 0) odd -= circ[2 * k + 1]!;
+      circ[2 * k + 1] = odd * scale;
     }
     // Overlap energies: Σ_{i < n−lag} x[i]² and Σ_{i ≥ lag} x[i]², summed over the components.
     const prefix = this.prefix;
@@ -251,7 +281,7 @@ export class FftAutocorrelation {
       re[j] = 0;
       im[j] = 0;
     }
-    this.fft(re, im);
+    this.fft(re, im, half);
     const power = this.power;
     const cos = this.cos;
     const sin = this.sin;
@@ -306,20 +336,12 @@ export class FftAutocorrelation {
       this.cos[k] = Math.cos((2 * Math.PI * k) / size);
       this.sin[k] = -Math.sin((2 * Math.PI * k) / size);
     }
-    this.rev = new Uint32Array(half);
-    let bits = 0;
-    while (1 << bits < half) bits++;
-    for (let i = 0; i < half; i++) {
-      let v = 0;
-      for (let b = 0; b < bits; b++) v |= ((i >> b) & 1) << (bits - 1 - b);
-      this.rev[i] = v;
-    }
-    // Twiddles of the radix-4 stages, in the order `fft` runs them.
-    let entries = 0;
-    for (let len = bits & 1 ? 2 : 4; 4 * len <= half; len *= 4) entries += 6 * len;
-    this.tw = new Float64Array(entries);
-    let o = 0;
-    for (let len = bits & 1 ? 2 : 4; 4 * len <= half; len *= 4) {
+    this.rev = bitReversal(half);
+    this.rev2 = bitReversal(half >> 1);
+    // Twiddles of the radix-4 stages with sub-length L = 2 … M/4 (at 6·(L − 2)).
+    this.tw = new Float64Array(Math.max(0, 6 * (half / 2 - 2)));
+    for (let len = 2; 4 * len <= half; len *= 2) {
+      let o = 6 * (len - 2);
       for (let k = 0; k < len; k++) {
         for (let q = 1; q <= 3; q++) {
           const a = (-2 * Math.PI * q * k) / (4 * len);
@@ -331,13 +353,12 @@ export class FftAutocorrelation {
   }
 
   /**
-   * In-place FFT of length M (forward, e^{−2πik/M}) of input given in bit-reversed order (the packing
-   * loops write it so: no permutation pass), by radix-4 stages (one radix-2 stage first when log₂ M is odd;
-   * the first stage has no twiddles). A radix-4 stage does the work of two radix-2 ones with 3 instead of 4
-   * complex multiplications per 4 points.
+   * In-place FFT of length m ≥ 2 (forward, e^{−2πik/m}) of re/im[0 … m) given in bit-reversed order (the
+   * packing loops write it so: no permutation pass), by radix-4 stages (one radix-2 stage first when
+   * log₂ m is odd; the first stage has no twiddles). A radix-4 stage does the work of two radix-2 ones
+   * with 3 instead of 4 complex multiplications per 4 points.
    */
-  private fft(re: Float64Array, im: Float64Array): void {
-    const m = this.half;
+  private fft(re: Float64Array, im: Float64Array, m: number): void {
     let len = 1;
     if ((31 - Math.clz32(m)) & 1) {
       // Radix-2 stage of pairs (twiddle 1), no multiplications.
@@ -374,12 +395,11 @@ export class FftAutocorrelation {
       len = 4;
     }
     const tw = this.tw;
-    // Twiddles of the stages from len on (the table starts at the first radix-4 stage with twiddles ≠ 1).
-    let o = 0;
     // Sub-blocks of length len at a, a+len, a+2len, a+3len hold the DFTs of the 4 interleaved subsequences
     // x[4i], x[4i+2], x[4i+1], x[4i+3] (bit-reversed order), combined with W^2k, W^k, W^3k.
     for (; 4 * len <= m; len *= 4) {
       const step = 4 * len;
+      let o = 6 * (len - 2);
       for (let k = 0; k < len; k++) {
         const w1r = tw[o]!;
         const w1i = tw[o + 1]!;
@@ -427,4 +447,17 @@ export class FftAutocorrelation {
       }
     }
   }
+}
+
+/** Bit-reversal permutation of 0 … m − 1 (m a power of two). */
+function bitReversal(m: number): Uint32Array<ArrayBuffer> {
+  const rev = new Uint32Array(m);
+  let bits = 0;
+  while (1 << bits < m) bits++;
+  for (let i = 0; i < m; i++) {
+    let v = 0;
+    for (let b = 0; b < bits; b++) v |= ((i >> b) & 1) << (bits - 1 - b);
+    rev[i] = v;
+  }
+  return rev;
 }
