@@ -253,6 +253,7 @@ class Cadence implements CadenceEstimator {
     let syz = 0;
     // Samples are in time order, so a bin's samples are consecutive: summed in registers, written once.
     let bin = -1;
+    let filled = 0;
     let bx = 0;
     let by = 0;
     let bz = 0;
@@ -281,6 +282,7 @@ class Cadence implements CadenceEstimator {
           g[n + bin] = by / bc;
           g[2 * n + bin] = bz / bc;
           gn[bin] = bc;
+          filled++;
         }
         bin = b;
         bx = 0;
@@ -298,6 +300,7 @@ class Cadence implements CadenceEstimator {
       g[n + bin] = by / bc;
       g[2 * n + bin] = bz / bc;
       gn[bin] = bc;
+      filled++;
     }
     let dims = 3;
     if (useGyro) {
@@ -323,7 +326,8 @@ class Cadence implements CadenceEstimator {
       for (let b = 0; b < n; b++) g[b] = g[b]! * a0 + g[n + b]! * a1 + g[2 * n + b]! * a2;
       dims = 1;
     }
-    for (let c = 0; c < dims; c++) if (!fillGrid(g, gn, c * n, n)) return null;
+    // Empty bins (data slower than the grid, or lost packets) are interpolated; usually there are none.
+    if (filled < n) for (let c = 0; c < dims; c++) if (!fillGrid(g, gn, c * n, n)) return null;
     // The window never reaches back into standing still: cadence is that of the current bout (a window
     // half standing, half running is aperiodic or biased in the first seconds of a run).
     const active = activeStart(g, gn, n, dims, useGyro);
@@ -335,14 +339,33 @@ class Cadence implements CadenceEstimator {
     }
     let varSum = 0;
     for (let c = 0; c < dims; c++) {
-      let mean = 0;
-      for (let b = 0; b < n; b++) mean += g[c * n + b]!;
-      mean /= n;
-      for (let b = 0; b < n; b++) {
-        const d = g[c * n + b]! - mean;
-        g[c * n + b] = d;
-        varSum += d * d;
+      // Two partial sums each: independent additions instead of one dependency chain.
+      const o = c * n;
+      let m0 = 0;
+      let m1 = 0;
+      let b = 0;
+      for (; b + 1 < n; b += 2) {
+        m0 += g[o + b]!;
+        m1 += g[o + b + 1]!;
       }
+      if (b < n) m0 += g[o + b]!;
+      const mean = (m0 + m1) / n;
+      let v0 = 0;
+      let v1 = 0;
+      for (b = 0; b + 1 < n; b += 2) {
+        const d0 = g[o + b]! - mean;
+        const d1 = g[o + b + 1]! - mean;
+        g[o + b] = d0;
+        g[o + b + 1] = d1;
+        v0 += d0 * d0;
+        v1 += d1 * d1;
+      }
+      if (b < n) {
+        const d0 = g[o + b]! - mean;
+        g[o + b] = d0;
+        v0 += d0 * d0;
+      }
+      varSum += v0 + v1;
     }
     if (!useGyro && Math.sqrt(varSum / n) < CADENCE_TUNING.stillAccMs2) return 0;
     // Fundamental over all plausible step and stride periods.
