@@ -187,6 +187,57 @@ export class FftAutocorrelation {
       done[lag] = gen;
       // The wrapped term s[N − lag]: products x[i]·x[i + N − lag], i < n − (N − lag).
       const w = size - lag;
+      if (
+        w < n &&
+        w >= 3 &&
+        lag + 3 <= last &&
+        done[lag + 1] !== gen &&
+        done[lag + 2] !== gen &&
+        done[lag + 3] !== gen
+      ) {
+        // Four neighbouring lags at once (the refinement asks for windows of them): x[i] times
+        // x[i + w], x[i + w − 1], x[i + w − 2], x[i + w − 3], the last three carried over from the previous
+        // i, so two loads per four products; lag + q has q products more, at the end.
+        done[lag + 1] = gen;
+        done[lag + 2] = gen;
+        done[lag + 3] = gen;
+        const m = n - w;
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        for (let c = 0; c < dims; c++) {
+          const o = c * n;
+          let p1 = x[o + w - 1]!;
+          let p2 = x[o + w - 2]!;
+          let p3 = x[o + w - 3]!;
+          const end = o + m;
+          for (let i = o; i < end; i++) {
+            const xi = x[i]!;
+            const y = x[i + w]!;
+            a0 += xi * y;
+            a1 += xi * p1;
+            a2 += xi * p2;
+            a3 += xi * p3;
+            p3 = p2;
+            p2 = p1;
+            p1 = y;
+          }
+          const e = o + n; // x[end + t] pairs with x[e − q + t]
+          const u0 = x[end]!;
+          const u1 = x[end + 1]!;
+          const u2 = x[end + 2]!;
+          a1 += u0 * x[e - 1]!;
+          a2 += u0 * x[e - 2]! + u1 * x[e - 1]!;
+          a3 += u0 * x[e - 3]! + u1 * x[e - 2]! + u2 * x[e - 1]!;
+        }
+        r[lag] = this.normalized(lag, a0);
+        r[lag + 1] = this.normalized(lag + 1, a1);
+        r[lag + 2] = this.normalized(lag + 2, a2);
+        r[lag + 3] = this.normalized(lag + 3, a3);
+        lag += 3;
+        continue;
+      }
       if (w < n && lag < last && done[lag + 1] !== gen) {
         // Two neighbouring lags at once (the refinement asks for windows of them): x[i]·x[i + w] and
         // x[i]·x[i + w − 1] share their loads; two partial sums each instead of one dependency chain.
@@ -254,6 +305,15 @@ export class FftAutocorrelation {
       const d = Math.sqrt(prefix[n - lag]! * (total - prefix[lag]!));
       r[lag] = d > 0 ? s / d : 0;
     }
+  }
+
+  /** r[lag] of the last transform, given the lag's wrapped products. */
+  private normalized(lag: number, wrapped: number): number {
+    const n = this.n;
+    const prefix = this.prefix;
+    const s = this.circ[lag <= this.half ? lag : this.size - lag]! - wrapped;
+    const d = Math.sqrt(prefix[n - lag]! * (prefix[n]! - prefix[lag]!));
+    return d > 0 ? s / d : 0;
   }
 
   /** Adds |X[k]|², k = 0 … M, of the real signal x[off … off+n) zero-padded to N. */
