@@ -173,15 +173,11 @@ export class FftAutocorrelation {
   lags(r: Float64Array, lo: number, hi: number): void {
     const n = this.n;
     const size = this.size;
-    const circ = this.circ;
-    const prefix = this.prefix;
     const done = this.done;
     const gen = this.generation;
     const x = this.x;
     const dims = this.dims;
-    const total = prefix[n]!;
     const last = Math.min(hi, n - 1);
-    const half = this.half;
     for (let lag = Math.max(lo, 0); lag <= last; lag++) {
       if (done[lag] === gen) continue;
       done[lag] = gen;
@@ -271,16 +267,12 @@ export class FftAutocorrelation {
           }
           b1 += x[end]! * prev; // x[o + m]·x[o + n − 1]
         }
-        const s0 = circ[lag <= half ? lag : size - lag]! - (a0 + a1);
-        const d0 = Math.sqrt(prefix[n - lag]! * (total - prefix[lag]!));
-        r[lag] = d0 > 0 ? s0 / d0 : 0;
+        r[lag] = this.normalized(lag, a0 + a1);
+        r[lag + 1] = this.normalized(lag + 1, b0 + b1);
         lag++;
-        const s1 = circ[lag <= half ? lag : size - lag]! - (b0 + b1);
-        const d1 = Math.sqrt(prefix[n - lag]! * (total - prefix[lag]!));
-        r[lag] = d1 > 0 ? s1 / d1 : 0;
         continue;
       }
-      let s = circ[lag <= half ? lag : size - lag]!;
+      let wrapped = 0;
       if (w < n) {
         // Four partial sums: independent additions instead of one dependency chain.
         const m = n - w;
@@ -300,14 +292,13 @@ export class FftAutocorrelation {
           }
           for (; i < end; i++) p0 += x[i]! * x[i + w]!;
         }
-        s -= p0 + p1 + (p2 + p3);
+        wrapped = p0 + p1 + (p2 + p3);
       }
-      const d = Math.sqrt(prefix[n - lag]! * (total - prefix[lag]!));
-      r[lag] = d > 0 ? s / d : 0;
+      r[lag] = this.normalized(lag, wrapped);
     }
   }
 
-  /** r[lag] of the last transform, given the lag's wrapped products. */
+  /** r[lag] of the last transform from its circular sum less the wrapped products, over the overlap energies. */
   private normalized(lag: number, wrapped: number): number {
     const n = this.n;
     const prefix = this.prefix;
