@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: full-pipeline replay throughput (decode + time alignment + routing + metrics) on a
  * fixture's bytes, beside a plain single pass over the same decoded, timed samples doing the same
- * metric math (the same processors fed one batch per instance), measured in the same run.
+ * metric math (the same processors fed one batch per run of a sample shape), measured in the same run.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
