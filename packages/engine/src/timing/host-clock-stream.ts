@@ -236,8 +236,6 @@ export class HostClockStream<P> extends StreamClock {
     this.qPayload[slot] = undefined;
     this.head++;
     this.lastReleasedN = n;
-    if (this.scratch.length < at + n) this.growScratch(at + n);
-    const outT = this.scratch;
     let gaps: StreamGap[] | null = null;
 
     if (Number.isNaN(this.lastSampleS)) {
@@ -262,15 +260,9 @@ export class HostClockStream<P> extends StreamClock {
     }
 
     const spacing = this.spacingS;
-    const firstS = this.lastSampleS + (received - this.releasedReceived - n + 1) * spacing;
-    // Sample-clock time of sample i is firstS + i·spacing; the timeline adds the offset estimate.
-    const lastS = firstS + (n - 1) * spacing;
-    const estS = this.offset.update(hostS, lastS);
-    this.remember(hostS, hostS - lastS);
-    this.lastSampleS = lastS;
-    this.releasedReceived = received;
+    this.place(at, hostS, n, received);
     this.measureRate(hostS, received + this.lost - 1);
-    for (let i = 0; i < n; i++) outT[at + i] = firstS + i * spacing + estS;
+    const outT = this.scratch;
 
     if (this.breakCause !== null) {
       const cause = this.breakCause;
@@ -287,70 +279,55 @@ export class HostClockStream<P> extends StreamClock {
   /**
    * The steady state of a run, for batch analysis: times held notifications from the head (those
    * HOST_LOOKAHEAD_S old by `untilHostS`) into scratch[at …] while nothing but timing happens — segment
-   * open, rate checked, no break, no loss suspected — with the per-notification state in locals; stops
-   * at the first that needs more (timeNext then takes it). The arithmetic is timeNext's, step for step
-   * (same results to the bit), without its per-notification checks. Returns the samples timed.
+   * open, rate checked, no break, no loss suspected; stops at the first that needs more (timeNext then
+   * takes it). Placement, rate fit and commit are timeNext's; only its checks are skipped. Returns the
+   * samples timed.
    */
   private timeSteady(at: number, untilHostS: number): number {
     if (this.breakCause !== null || !this.rateChecked || Number.isNaN(this.lastSampleS)) return 0;
-    const offset = this.offset;
-    const qHostS = this.qHostS;
-    const qN = this.qN;
-    const qReceived = this.qReceived;
-    const mask = this.mask;
-    const tail = this.tail;
-    const lost = this.lost;
-    let head = this.head;
-    let spacing = this.spacingS;
     let thresholdS = this.lossThresholdS();
-    let lastSampleS = this.lastSampleS;
-    let releasedReceived = this.releasedReceived;
     let total = 0;
-    // Committed in stretches of one minimum step (it follows the spacing, which a rate-fit window may change).
-    let commitFrom = 0;
-    while (head < tail) {
-      const slot = head & mask;
-      const hostS = qHostS[slot]!;
+    while (this.head < this.tail) {
+      const slot = this.head & this.mask;
+      const hostS = this.qHostS[slot]!;
       if (!(hostS + HOST_LOOKAHEAD_S <= untilHostS)) break;
-      const n = qN[slot]!;
-      const received = qReceived[slot]!;
+      const n = this.qN[slot]!;
+      const received = this.qReceived[slot]!;
       // lostBefore's fast path: no later than the floor allows (else timeNext looks at the window).
+      let predictedS: number | undefined;
       if (this.recentTail !== this.recentHead) {
-        const ownDiffS = hostS - (lastSampleS + (received - releasedReceived) * spacing);
-        if (ownDiffS - offset.predict(hostS) > thresholdS) break;
+        predictedS = this.offset.predict(hostS);
+        const ownDiffS = hostS - (this.lastSampleS + (received - this.releasedReceived) * this.spacingS);
+        if (ownDiffS - predictedS > thresholdS) break;
       }
       this.qPayload[slot] = undefined;
-      head++;
-      const firstS = lastSampleS + (received - releasedReceived - n + 1) * spacing;
-      const lastS = firstS + (n - 1) * spacing;
-      const estS = offset.update(hostS, lastS);
-      this.remember(hostS, hostS - lastS);
-      lastSampleS = lastS;
-      releasedReceived = received;
-      const from = at + total;
-      if (this.scratch.length < from + n) this.growScratch(from + n);
-      const outT = this.scratch;
-      for (let i = 0; i < n; i++) outT[from + i] = firstS + i * spacing + estS;
-      const measured = this.fit.push(hostS, received + lost - 1);
-      if (measured !== null) {
-        // As measureRate, which timeNext runs before committing: this notification is committed with
-        // the new minimum step, the ones before it with the old one.
-        if (total > commitFrom) this.commit(outT, total - commitFrom, NO_GAPS, at + commitFrom);
-        commitFrom = total;
-        this.spacingS = measured;
-        offset.driftPerS = DRIFT_MEASURED_PER_S;
-      }
+      this.head++;
+      this.place(at + total, hostS, n, received, predictedS);
+      if (this.measureRate(hostS, received + this.lost - 1)) thresholdS = this.lossThresholdS();
+      this.commit(this.scratch, n, NO_GAPS, at + total);
       total += n;
-      if (measured !== null) {
-        spacing = measured;
-        thresholdS = this.lossThresholdS();
-      }
     }
-    if (total > commitFrom) this.commit(this.scratch, total - commitFrom, NO_GAPS, at + commitFrom);
-    this.head = head;
-    this.lastSampleS = lastSampleS;
-    this.releasedReceived = releasedReceived;
     return total;
+  }
+
+  /**
+   * Places a notification of `n` samples (received at `hostS`, `received` samples into the segment) on
+   * the sample clock right after the last one placed, writes their timeline times into scratch[at …] and
+   * moves the offset estimate and the look-back floor on. Sample i's sample-clock time is
+   * firstS + i·spacing; the timeline adds the offset estimate. `predictedS`: the offset's prediction at
+   * `hostS` if the caller has it already (the loss check needs it too).
+   */
+  private place(at: number, hostS: number, n: number, received: number, predictedS?: number): void {
+    if (this.scratch.length < at + n) this.growScratch(at + n);
+    const spacing = this.spacingS;
+    const firstS = this.lastSampleS + (received - this.releasedReceived - n + 1) * spacing;
+    const lastS = firstS + (n - 1) * spacing;
+    const estS = this.offset.update(hostS, lastS, predictedS);
+    this.remember(hostS, hostS - lastS);
+    this.lastSampleS = lastS;
+    this.releasedReceived = received;
+    const outT = this.scratch;
+    for (let i = 0; i < n; i++) outT[at + i] = firstS + i * spacing + estS;
   }
 
   /** Grows the scratch to hold at least `size` times, keeping what is written. */
@@ -469,11 +446,13 @@ export class HostClockStream<P> extends StreamClock {
   }
 
   /** Feeds the rate fit with the sample index of the notification's last sample. */
-  private measureRate(hostS: number, index: number): void {
+  /** Feeds the rate fit; true when it gave a new spacing. */
+  private measureRate(hostS: number, index: number): boolean {
     const spacing = this.fit.push(hostS, index);
-    if (spacing === null) return;
+    if (spacing === null) return false;
     this.spacingS = spacing;
     this.offset.driftPerS = DRIFT_MEASURED_PER_S;
+    return true;
   }
 }
 

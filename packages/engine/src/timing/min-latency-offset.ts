@@ -35,10 +35,13 @@ export class MinLatencyOffset {
     return dtS > 0 ? this.estS + this.driftPerS * dtS : this.estS;
   }
 
-  /** Feeds one packet; returns the new estimate. */
-  update(hostS: number, sensorS: number): number {
+  /**
+   * Feeds one packet; returns the new estimate. `predictedS`: `predict(hostS)` if the caller has just
+   * computed it (nothing changed since), so it is not computed twice.
+   */
+  update(hostS: number, sensorS: number, predictedS = this.predict(hostS)): number {
     const diffS = hostS - sensorS;
-    const grown = this.predict(hostS);
+    const grown = predictedS;
     this.estS = Number.isNaN(grown) || diffS < grown ? diffS : grown;
     if (!(hostS <= this.lastHostS)) this.lastHostS = hostS;
     return this.estS;
