@@ -213,6 +213,17 @@ class Cadence implements CadenceEstimator {
     if (n < CADENCE_TUNING.baselineInlierFrac * h.length) return;
     this.baselineSpm = sum / n;
   }
+  /** Stores one grid bin's means (of `count` raw samples) if it has any and lies in the window; 1 if stored. */
+  private storeBin(n: number, bin: number, sumX: number, sumY: number, sumZ: number, count: number): number {
+    if (count === 0 || bin >= n) return 0;
+    const g = this.grid;
+    g[bin] = sumX / count;
+    g[n + bin] = sumY / count;
+    g[2 * n + bin] = sumZ / count;
+    this.gridN[bin] = count;
+    return 1;
+  }
+
   /** Cadence over the last window ending at tEnd, or null when the signal is not periodic. */
   private computeSpm(tEnd: number, useGyro: boolean): number | null {
     const gridHz = CADENCE_TUNING.gridHz;
@@ -277,13 +288,7 @@ class Cadence implements CadenceEstimator {
       // t ≥ t0 from startK on: truncation is the floor.
       const b = ((rt[j]! - t0) * gridHz) | 0;
       if (b !== bin) {
-        if (bc > 0 && bin < n) {
-          g[bin] = bx / bc;
-          g[n + bin] = by / bc;
-          g[2 * n + bin] = bz / bc;
-          gn[bin] = bc;
-          filled++;
-        }
+        filled += this.storeBin(n, bin, bx, by, bz, bc);
         bin = b;
         bx = 0;
         by = 0;
@@ -295,13 +300,7 @@ class Cadence implements CadenceEstimator {
       bz += z;
       bc++;
     }
-    if (bc > 0 && bin < n) {
-      g[bin] = bx / bc;
-      g[n + bin] = by / bc;
-      g[2 * n + bin] = bz / bc;
-      gn[bin] = bc;
-      filled++;
-    }
+    filled += this.storeBin(n, bin, bx, by, bz, bc);
     let dims = 3;
     if (useGyro) {
       const cnt = this.size - startK;

@@ -37,6 +37,8 @@ export class FftAutocorrelation {
   private rev = new Uint32Array(0);
   private rev2 = new Uint32Array(0);
   private prefix = new Float64Array(0);
+  /** splitBins' output: E (re, im) and W·O (re, im). */
+  private readonly split = new Float64Array(4);
   /** done[lag] === generation: r[lag] of the current transform is written (lags are computed once). */
   private done = new Int32Array(0);
   private generation = 0;
@@ -114,20 +116,14 @@ export class FftAutocorrelation {
     circ[0] = (re[0]! + im[0]!) * scale;
     circ[half] = (re[0]! - im[0]!) * scale;
     const mid = q >> 1;
+    const split = this.split;
     for (let k = 1; k <= mid; k++) {
       const j = q - k;
-      const zr = re[k]!;
-      const zi = im[k]!;
-      const cr = re[j]!;
-      const ci = -im[j]!;
-      const er = 0.5 * (zr + cr);
-      const ei = 0.5 * (zi + ci);
-      const or = 0.5 * (zi - ci);
-      const oi = -0.5 * (zr - cr);
-      const wr = cos[2 * k]!;
-      const wi = sin[2 * k]!;
-      const tr = wr * or - wi * oi;
-      const ti = wr * oi + wi * or;
+      splitBins(re, im, k, j, cos[2 * k]!, sin[2 * k]!, split);
+      const er = split[0]!;
+      const ei = split[1]!;
+      const tr = split[2]!;
+      const ti = split[3]!;
       // Even lags directly; Im Y kept in the odd slots for the running sum below.
       circ[2 * k] = (er + tr) * scale;
       circ[2 * k + 1] = ei + ti;
@@ -342,22 +338,15 @@ export class FftAutocorrelation {
     power[0] = power[0]! + x0 * x0;
     power[half] = power[half]! + xm * xm;
     const mid = half >> 1;
+    const split = this.split;
     for (let k = 1; k <= mid; k++) {
       const j = half - k;
-      const zr = re[k]!;
-      const zi = im[k]!;
-      const cr = re[j]!;
-      const ci = -im[j]!;
-      // E = (Z[k] + conj Z[M−k]) / 2, O = (Z[k] − conj Z[M−k]) / 2i, X[k] = E + W^k·O and
-      // X[M−k] = conj(E − W^k·O): both from one pass over half of Z.
-      const er = 0.5 * (zr + cr);
-      const ei = 0.5 * (zi + ci);
-      const or = 0.5 * (zi - ci);
-      const oi = -0.5 * (zr - cr);
-      const wr = cos[k]!;
-      const wi = sin[k]!;
-      const tr = wr * or - wi * oi;
-      const ti = wr * oi + wi * or;
+      // X[k] = E + W^k·O and X[M−k] = conj(E − W^k·O): both from one pass over half of Z.
+      splitBins(re, im, k, j, cos[k]!, sin[k]!, split);
+      const er = split[0]!;
+      const ei = split[1]!;
+      const tr = split[2]!;
+      const ti = split[3]!;
       const ar = er + tr;
       const ai = ei + ti;
       power[k] = power[k]! + ar * ar + ai * ai;
@@ -511,4 +500,31 @@ function bitReversal(m: number): Uint32Array<ArrayBuffer> {
     rev[i] = v;
   }
   return rev;
+}
+
+/**
+ * The even/odd split of a packed real transform Z (even samples as the real part, odd as the imaginary)
+ * at bins k and j = M − k: E = (Z[k] + conj Z[j]) / 2, O = (Z[k] − conj Z[j]) / 2i, and W·O for the
+ * twiddle W = wr + i·wi. Writes [Re E, Im E, Re W·O, Im W·O] to `out`; X[k] = E + W·O and
+ * X[j] = conj(E − W·O).
+ */
+function splitBins(
+  re: Float64Array,
+  im: Float64Array,
+  k: number,
+  j: number,
+  wr: number,
+  wi: number,
+  out: Float64Array,
+): void {
+  const zr = re[k]!;
+  const zi = im[k]!;
+  const cr = re[j]!;
+  const ci = -im[j]!;
+  const or = 0.5 * (zi - ci);
+  const oi = -0.5 * (zr - cr);
+  out[0] = 0.5 * (zr + cr);
+  out[1] = 0.5 * (zi + ci);
+  out[2] = wr * or - wi * oi;
+  out[3] = wr * oi + wi * or;
 }
