@@ -2,15 +2,7 @@ import type { LiveCadence, RepResult } from '@hamstream/protocol';
 import { useMemo } from 'preact/hooks';
 import uPlot from 'uplot';
 import { displayTimeS, newestTraceS, type Trace } from '../model.js';
-import { UPlotChart } from './uplot-chart.js';
-
-const COLORS = ['#4cc2ff', '#ffb84c', '#b58cff', '#6ee7a8'];
-const AXIS = {
-  stroke: '#9aa4b2',
-  grid: { stroke: '#2a313c', width: 1 },
-  ticks: { stroke: '#2a313c' },
-  font: '14px system-ui',
-};
+import { CHART_AXIS, CHART_COLORS, UPlotChart } from './uplot-chart.js';
 
 /** Joins per-device traces onto one x axis (uPlot's aligned data), nulls where a device has no sample. */
 function joinTraces(traces: Map<string, Trace>, devices: string[]): uPlot.AlignedData {
@@ -57,14 +49,14 @@ export function TraceChart({
         y: yRange ? { auto: false, range: yRange } : { auto: true },
       },
       axes: [
-        { ...AXIS, values: (_u, ticks) => ticks.map((v) => `${v.toFixed(0)} s`) },
-        { ...AXIS, size: 60, values: (_u, ticks) => ticks.map((v) => `${v.toFixed(0)}${unit}`) },
+        { ...CHART_AXIS, values: (_u, ticks) => ticks.map((v) => `${v.toFixed(0)} s`) },
+        { ...CHART_AXIS, size: 60, values: (_u, ticks) => ticks.map((v) => `${v.toFixed(0)}${unit}`) },
       ],
       series: [
         {},
         ...devices.map((d, i) => ({
           label: d,
-          stroke: COLORS[i % COLORS.length]!,
+          stroke: CHART_COLORS[i % CHART_COLORS.length]!,
           width: 3,
           spanGaps: true,
           points: { show: false },
@@ -111,8 +103,8 @@ export function RomBars({ reps, targetDeg, version, height = 220 }: RomBarsProps
         y: { range: (_u, _min, max) => [0, Math.max(max, targetDeg ?? 0) * 1.15 || 10] },
       },
       axes: [
-        { ...AXIS, values: (_u, ticks) => ticks.map((v) => (Number.isInteger(v) ? String(v) : '')) },
-        { ...AXIS, size: 60, values: (_u, ticks) => ticks.map((v) => `${v.toFixed(0)}°`) },
+        { ...CHART_AXIS, values: (_u, ticks) => ticks.map((v) => (Number.isInteger(v) ? String(v) : '')) },
+        { ...CHART_AXIS, size: 60, values: (_u, ticks) => ticks.map((v) => `${v.toFixed(0)}°`) },
       ],
       series: [
         {},
@@ -169,11 +161,11 @@ export function CadenceChart({ points, band, version, height = 240 }: CadenceCha
       },
       axes: [
         {
-          ...AXIS,
+          ...CHART_AXIS,
           values: (_u, ticks) =>
             ticks.map((v) => `${Math.floor(v / 60)}:${String(Math.floor(v % 60)).padStart(2, '0')}`),
         },
-        { ...AXIS, size: 60 },
+        { ...CHART_AXIS, size: 60 },
       ],
       series: [{}, { label: 'spm', stroke: '#6ee7a8', width: 3, points: { show: false } }],
       hooks: {

@@ -9,15 +9,8 @@ import {
   historyCharts,
   type SubjectHistoryDto,
 } from '../history.js';
-import { UPlotChart } from './uplot-chart.js';
+import { CHART_AXIS, CHART_COLORS, UPlotChart } from './uplot-chart.js';
 
-const COLORS = ['#4cc2ff', '#ffb84c', '#b58cff', '#6ee7a8'];
-const AXIS = {
-  stroke: '#9aa4b2',
-  grid: { stroke: '#2a313c', width: 1 },
-  ticks: { stroke: '#2a313c' },
-  font: '14px system-ui',
-};
 const UNIT_SUFFIX: Record<string, string> = { deg: '°', N: ' N', '%': ' %', '/min': ' spm' };
 
 function HistoryChartView({ chart }: { chart: HistoryChart }) {
@@ -28,12 +21,15 @@ function HistoryChartView({ chart }: { chart: HistoryChart }) {
       legend: { show: chart.lines.length > 1 },
       cursor: { show: false },
       scales: { x: { time: true } },
-      axes: [AXIS, { ...AXIS, size: 60, values: (_u, ticks) => ticks.map((v) => `${fmtNumber(v)}${unit}`) }],
+      axes: [
+        CHART_AXIS,
+        { ...CHART_AXIS, size: 60, values: (_u, ticks) => ticks.map((v) => `${fmtNumber(v)}${unit}`) },
+      ],
       series: [
         {},
         ...chart.lines.map((l, i) => ({
           label: l.label,
-          stroke: COLORS[i % COLORS.length]!,
+          stroke: CHART_COLORS[i % CHART_COLORS.length]!,
           width: 2,
           spanGaps: true,
           points: { show: true, size: 8 },

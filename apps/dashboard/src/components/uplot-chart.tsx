@@ -2,6 +2,16 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
+/** Line colours of the dashboard's charts, in series order. */
+export const CHART_COLORS = ['#4cc2ff', '#ffb84c', '#b58cff', '#6ee7a8'];
+/** Axis style of the dashboard's charts (dark theme). */
+export const CHART_AXIS = {
+  stroke: '#9aa4b2',
+  grid: { stroke: '#2a313c', width: 1 },
+  ticks: { stroke: '#2a313c' },
+  font: '14px system-ui',
+};
+
 export interface UPlotChartProps {
   /** Options without width/height (the chart fills its box). Rebuilt when `optionsKey` changes. */
   options: Omit<uPlot.Options, 'width' | 'height'>;
