@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
   createInfluxClient,
   type InfluxdProcess,
@@ -11,13 +10,10 @@ import {
 } from '@hamstream/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerLocalHistory } from '../storage/history.js';
-import { adminApi, createTestServer } from '../testing/harness.js';
+import { adminApi, createTestServer, fixturePath } from '../testing/harness.js';
 
 /** The server with `--influx`: live sessions feed a real influxd, history comes back from it. */
-const NORDIC = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../../../fixtures/nordic-curl_witmotion-wt901+tindeq-progressor_thigh+handle_clean.rec.jsonl.gz',
-);
+const NORDIC = fixturePath('nordic-curl_witmotion-wt901+tindeq-progressor_thigh+handle_clean');
 
 let influxd: InfluxdProcess;
 beforeAll(async () => {

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type {
   AccountDto,
@@ -22,16 +21,14 @@ import {
   bearerFor,
   connectEvents,
   createTestServer,
+  fixturePath,
   TEST_PASSWORD,
   type TestServer,
   testHeader,
 } from '../testing/harness.js';
 
 /** A real recording (Nordic curls: thigh IMU + force gauge), stored through the same path as an upload. */
-const NORDIC_FIXTURE = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../../../fixtures/nordic-curl_witmotion-wt901+tindeq-progressor_thigh+handle_clean.rec.jsonl.gz',
-);
+const NORDIC_FIXTURE = fixturePath('nordic-curl_witmotion-wt901+tindeq-progressor_thigh+handle_clean');
 
 let server: TestServer;
 let admin: string;

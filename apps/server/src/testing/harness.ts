@@ -17,6 +17,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
 import { type BuildAppOptions, buildApp, type HamstreamServer } from '../app.js';
 import type { Role } from '../auth/principal.js';
+import { findFixturesDir } from '../demo/demo.js';
 import { type RunningServer, startServer } from '../main.js';
 
 /** A fresh data folder per test server. */
@@ -74,6 +75,13 @@ export async function startTestServer(
       if (!options.keepData) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A recording of the repository's fixtures/, by name (without .rec.jsonl.gz). */
+export function fixturePath(name: string): string {
+  const dir = findFixturesDir();
+  if (!dir) throw new Error('fixtures/ not found above the server package');
+  return join(dir, `${name}.rec.jsonl.gz`);
 }
 
 /** A minimal header with one WT901 on the right thigh. */
