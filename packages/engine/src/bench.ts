@@ -406,7 +406,7 @@ function benchCase(file: string, label: string): Row[] {
     value: samples / (plainS + hexS + decodeS),
     unit: 'samples/s',
     baseline: samples / plainS,
-    note: `baseline + hex parsing alone (${rate(hexS)} M/s) + decoding alone (${rate(decodeS)} M/s): no pipeline replaying the recording can beat this ratio`,
+    note: `baseline + hex parsing alone (${rate(hexS)} M/s) + decoding alone (${rate(decodeS)} M/s): the most any replay of the recording through these decoders could reach`,
   });
   return rows;
 }
