@@ -234,7 +234,9 @@ describe('validation errors name the file and the line', () => {
 
   it('a missing file is a HamstreamError naming the file', async () => {
     const path = join(dir, 'missing.rec.jsonl');
-    await expect(readRecording(path)).rejects.toThrow(`${path}: cannot open (ENOENT`);
+    await expect(readRecording(path)).rejects.toThrow(
+      `${path}: cannot open (ENOENT: no such file or directory, open '${path}')`,
+    );
   });
 
   it('corrupt gzip data', async () => {

@@ -65,7 +65,8 @@ const GZIP_MAGIC_1 = 0x8b;
 function describeError(e: unknown): string {
   if (e instanceof Error) {
     const code = (e as NodeJS.ErrnoException).code;
-    return code ? `${code}: ${e.message}` : e.message;
+    // fs errors already start with their code ("ENOENT: no such file or directory, open …").
+    return code && !e.message.startsWith(code) ? `${code}: ${e.message}` : e.message;
   }
   return String(e);
 }
