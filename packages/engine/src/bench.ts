@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import type { CadenceReading, ForceBatch, ImuBatch, RecordingEvent, RecordingHeader } from '@hamstream/core';
 import type { AngleSeries } from '@hamstream/metrics';
 import { getDriver } from '@hamstream/sensors';
-import { createAnalyzer } from './analyzer.js';
+import { type AnalyzerOptions, createAnalyzer } from './analyzer.js';
 import { DEFAULT_PROCESSORS, type ProcessorFactories } from './processors.js';
 
 type Row = { group: string; name: string; value: number; unit: string; baseline?: number; note?: string };
@@ -46,18 +46,23 @@ function prepare(name: string): Prepared {
   return { header, events, items };
 }
 
-/** The full pipeline as `hamstream analyze` runs it: every event through `push`. Returns samples analysed. */
-function runPipeline(p: Prepared, processors?: Partial<ProcessorFactories>): number {
-  const analyzer = createAnalyzer(p.header, processors ? { display: false, processors } : { display: false });
+/**
+ * The full pipeline as `hamstream analyze` runs it: every event through `push`. `live`: as the live server
+ * runs it (the same events; display traces at 30 Hz, batches of ≤ 0.2 s, per-notification release).
+ * Returns samples analysed.
+ */
+function runPipeline(p: Prepared, processors?: Partial<ProcessorFactories>, live = false): number {
+  const options: AnalyzerOptions = live ? {} : { display: false };
+  if (processors) options.processors = processors;
+  const analyzer = createAnalyzer(p.header, options);
   for (const event of p.events) analyzer.push(event);
   analyzer.finish();
   return analyzer.output().quality.reduce((n, q) => n + q.samples, 0);
 }
 
-/** The same with packet bytes already parsed (`pushPacket`, as a live daemon feeds the engine). */
-function runPipelineBytes(p: Prepared, live = false): number {
-  // Live: display traces at 30 Hz, batches of ≤ 0.2 s and per-notification release, as the server runs it.
-  const analyzer = createAnalyzer(p.header, live ? {} : { display: false });
+/** The same in batch analysis with packet bytes already parsed (`pushPacket`): the engine without the hex. */
+function runPipelineBytes(p: Prepared): number {
+  const analyzer = createAnalyzer(p.header, { display: false });
   for (const it of p.items) {
     if (it.kind === 'packet') analyzer.pushPacket(it.t, it.device, it.characteristic, it.bytes);
     else analyzer.push(it.event);
@@ -369,7 +374,7 @@ function benchCase(file: string, label: string): Row[] {
     () => plainLoop(plain),
     () => runPipelineBytes(prepared),
     () => decodeOnly(prepared),
-    () => runPipelineBytes(prepared, true),
+    () => runPipeline(prepared, undefined, true),
     () => hexOnly(prepared),
   ]) as [number, number, number, number, number, number];
   const rate = (s: number) => (samples / s / 1e6).toFixed(2);
@@ -396,7 +401,7 @@ function benchCase(file: string, label: string): Row[] {
     value: samples / liveS,
     unit: 'samples/s',
     baseline: samples / plainS,
-    note: 'pushPacket as the live server runs it (display traces, 0.2 s batches, per-notification timing)',
+    note: 'push(event) as the live server runs it (display traces, 0.2 s batches, per-notification timing)',
   });
   // What `events` could reach if time alignment, routing and batching cost nothing: the plain loop plus
   // the two costs no replay of a recording avoids (its hex, the drivers' decoding), all from this run.
