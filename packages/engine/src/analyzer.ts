@@ -11,7 +11,6 @@ import type {
   SampleEvent,
   SetResult,
 } from '@hamstream/core';
-import { hexToBytes, hexToBytesInto } from '@hamstream/core';
 import type {
   AngleSeries,
   CadenceEstimate,
@@ -32,6 +31,7 @@ import {
   LIVE_BATCH_LIMITS,
 } from './device/batcher.js';
 import { DeviceInput, type DeviceSink } from './device/device-input.js';
+import { PacketHexParser } from './device/packet-hex.js';
 import { OutputBuilder } from './output/output-builder.js';
 import { finiteOrNull, sanitizeRep, sanitizeSummary } from './output/sanitize.js';
 import { DEFAULT_PROCESSORS, type ProcessorFactories } from './processors.js';
@@ -83,10 +83,6 @@ export interface Analyzer {
 const NO_UPDATES: readonly EngineUpdate[] = Object.freeze([]) as readonly EngineUpdate[];
 /** A set still open this long (data time) after its period ended is closed even if its device fell silent. */
 const SET_CLOSE_GRACE_S = 15;
-/** Node's Buffer when running on Node (the engine itself needs nothing Node-specific). */
-const NodeBuffer: typeof Buffer | undefined = (globalThis as { Buffer?: typeof Buffer }).Buffer;
-/** Longest packet parsed into a reused buffer (BLE values are at most 512 bytes); longer ones are allocated. */
-const MAX_REUSED_PACKET_BYTES = 1024;
 /** A gait device's cadence restarts when its data resumes after this much time outside gait periods, s. */
 const CADENCE_RESUME_S = 1;
 /** Batch analysis: clock-less streams are timed in runs of about this much data, s. */
@@ -211,10 +207,7 @@ class Engine implements Analyzer {
   private readonly qualityEveryS: number;
   private lastAsymmetry = '';
   private finished = false;
-  /** Parsed-packet buffers by byte length (preallocated slots: the array never goes sparse). */
-  private readonly hexBuffers: (Uint8Array | undefined)[] = new Array(MAX_REUSED_PACKET_BYTES + 1).fill(
-    undefined,
-  );
+  private readonly packetHex = new PacketHexParser();
 
   constructor(
     header: RecordingHeader,
@@ -245,7 +238,7 @@ class Engine implements Analyzer {
     switch (event.type) {
       case 'packet': {
         const dev = this.device(event.device);
-        if (dev) this.packet(dev, event.characteristic, this.packetBytes(event.data));
+        if (dev) this.packet(dev, event.characteristic, this.packetHex.parse(event.data));
         break;
       }
       case 'sample': {
@@ -838,25 +831,6 @@ class Engine implements Analyzer {
   }
 
   // --- plumbing ----------------------------------------------------------------------------------
-
-  /**
-   * A packet's bytes, parsed into a buffer reused per length (decoders read bytes during the call only:
-   * the sensors contract), so replaying a recording allocates nothing per packet; null if not hex.
-   */
-  private packetBytes(hex: string): Uint8Array | null {
-    if (hex.length % 2 !== 0) return null;
-    const n = hex.length / 2;
-    if (n > MAX_REUSED_PACKET_BYTES) return hexToBytes(hex);
-    let buf = this.hexBuffers[n];
-    if (buf === undefined) {
-      buf = NodeBuffer ? NodeBuffer.alloc(n) : new Uint8Array(n);
-      this.hexBuffers[n] = buf;
-    }
-    // Node's native hex decoder (a quarter faster than the JS loop on 40-byte packets); it stops at the
-    // first pair that is not hex, so fewer bytes written means bad hex, as hexToBytesInto would say.
-    if (NodeBuffer) return (buf as Buffer).write(hex, 0, n, 'hex') === n ? buf : null;
-    return hexToBytesInto(hex, buf) ? buf : null;
-  }
 
   emit(update: EngineUpdate): void {
     this.builder.apply(update);

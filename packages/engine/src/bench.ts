@@ -12,6 +12,7 @@ import type { CadenceReading, ForceBatch, ImuBatch, RecordingEvent, RecordingHea
 import type { AngleSeries } from '@hamstream/metrics';
 import { getDriver } from '@hamstream/sensors';
 import { type AnalyzerOptions, createAnalyzer } from './analyzer.js';
+import { PacketHexParser } from './device/packet-hex.js';
 import { DEFAULT_PROCESSORS, type ProcessorFactories } from './processors.js';
 
 type Row = { group: string; name: string; value: number; unit: string; baseline?: number; note?: string };
@@ -305,21 +306,14 @@ function decodeOnly(p: Prepared): number {
 }
 
 /**
- * Parsing the recording's packet hex alone, as the engine does it (Node's native decoder into a reused
- * Buffer per length): a cost every replay of a recording pays before any decoding.
+ * Parsing the recording's packet hex alone, with the engine's own parser: a cost every replay of a
+ * recording pays before any decoding.
  */
 function hexOnly(p: Prepared): number {
-  const buffers = new Map<number, Buffer>();
+  const parser = new PacketHexParser();
   let bytes = 0;
   for (const event of p.events) {
-    if (event.type !== 'packet') continue;
-    const n = event.data.length / 2;
-    let buf = buffers.get(n);
-    if (!buf) {
-      buf = Buffer.alloc(n);
-      buffers.set(n, buf);
-    }
-    bytes += buf.write(event.data, 0, n, 'hex');
+    if (event.type === 'packet') bytes += parser.parse(event.data)?.length ?? 0;
   }
   return bytes;
 }
