@@ -11,6 +11,7 @@ export { MS2_PER_MG, NEWTONS_PER_KGF, STANDARD_GRAVITY_MS2 } from './lib/units.j
 export { isNobleUuid } from './lib/uuid.js';
 export * from './registry.js';
 export type * from './types.js';
+export { IMU_INTO_MIN_SAMPLE_BYTES } from './types.js';
 export { compareDecoded } from './vectors/compare.js';
 export { driverVectors } from './vectors/index.js';
 export type * from './vectors/types.js';

@@ -95,6 +95,12 @@ export interface DecodeResult {
  * A pure, stateful decoder for one device (reassembly buffers, Polar FACTOR, timestamp unwrapping).
  * `bytes` is read during the call only: callers may reuse the buffer afterwards.
  */
+/**
+ * The fewest notification bytes a sample `decodeImuInto` writes can take (accelerometer and gyro xyz, 16
+ * bits each): callers size its arrays from this, without knowing a driver's record layout.
+ */
+export const IMU_INTO_MIN_SAMPLE_BYTES = 12;
+
 export interface DeviceDecoder {
   /** Decodes one notification; the result is the caller's (fresh items and arrays). */
   decode(characteristic: string, bytes: Uint8Array): DecodeResult;
@@ -113,6 +119,7 @@ export interface DeviceDecoder {
    * accelerometer (m/s²) and gyro (°/s) xyz straight into the caller's arrays from sample index `at` and
    * returns how many samples it wrote; otherwise writes nothing, changes no state and returns -1 (the
    * caller uses `decodeTransient`). The values are exactly `decodeTransient`'s acc and gyro items.
+   * Room for `bytes.length / IMU_INTO_MIN_SAMPLE_BYTES` samples from `at` is always enough.
    */
   decodeImuInto?(
     characteristic: string,

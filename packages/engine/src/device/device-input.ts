@@ -1,5 +1,10 @@
 import type { CadenceReading, DeviceInfo, DeviceQuality, SampleEvent } from '@hamstream/core';
-import type { DecodedItem, DeviceDecoder, SensorDriver } from '@hamstream/sensors';
+import {
+  type DecodedItem,
+  type DeviceDecoder,
+  IMU_INTO_MIN_SAMPLE_BYTES,
+  type SensorDriver,
+} from '@hamstream/sensors';
 import { AccGyroPairer } from '../timing/acc-gyro-pairer.js';
 import { HostClockStream, type HostTimedRelease } from '../timing/host-clock-stream.js';
 import { SampleTimeStream } from '../timing/sample-time-stream.js';
@@ -252,7 +257,7 @@ export class DeviceInput {
     const imuHost = this.imuInto && this.lastHostName === 'imu' ? this.lastHost : null;
     if (imuHost !== null && imuHost.held.data2 !== null) {
       const held = imuHost.held;
-      const at = held.reserve((bytes.length / 20) | 0);
+      const at = held.reserve((bytes.length / IMU_INTO_MIN_SAMPLE_BYTES) | 0);
       const n = decoder.decodeImuInto!(characteristic, bytes, held.data, held.data2!, at);
       if (n > 0) {
         held.commit(n);
