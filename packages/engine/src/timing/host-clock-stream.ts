@@ -297,8 +297,7 @@ export class HostClockStream<P> extends StreamClock {
       let predictedS: number | undefined;
       if (this.recentTail !== this.recentHead) {
         predictedS = this.offset.predict(hostS);
-        const ownDiffS = hostS - (this.lastSampleS + (received - this.releasedReceived) * this.spacingS);
-        if (ownDiffS - predictedS > thresholdS) break;
+        if (this.latenessS(hostS, received, predictedS) > thresholdS) break;
       }
       this.qPayload[slot] = undefined;
       this.head++;
@@ -337,6 +336,14 @@ export class HostClockStream<P> extends StreamClock {
     this.scratch = grown;
   }
 
+  /**
+   * How much later than the latency floor (`predictedS`: the offset's prediction at `hostS`) a
+   * notification arrived, were its samples right after the last ones placed, s.
+   */
+  private latenessS(hostS: number, received: number, predictedS: number): number {
+    return hostS - (this.lastSampleS + (received - this.releasedReceived) * this.spacingS) - predictedS;
+  }
+
   /** How much later than the floor allows a notification must be to suggest a loss, s. */
   private lossThresholdS(): number {
     const spacing = this.spacingS;
@@ -366,8 +373,7 @@ export class HostClockStream<P> extends StreamClock {
     const spacing = this.spacingS;
     const thresholdS = this.lossThresholdS();
     // Fast path (almost every notification): no later than the long-run floor allows → nothing lost.
-    const ownDiffS = hostS - (this.lastSampleS + (received - this.releasedReceived) * spacing);
-    if (!(ownDiffS - this.offset.predict(hostS) > thresholdS)) return 0;
+    if (!(this.latenessS(hostS, received, this.offset.predict(hostS)) > thresholdS)) return 0;
     let minBeforeS = Number.POSITIVE_INFINITY;
     const rMask = this.recentMask;
     for (let j = this.recentTail - 1; j >= this.recentHead; j--) {
@@ -445,8 +451,10 @@ export class HostClockStream<P> extends StreamClock {
     }
   }
 
-  /** Feeds the rate fit with the sample index of the notification's last sample. */
-  /** Feeds the rate fit; true when it gave a new spacing. */
+  /**
+   * Feeds the rate fit with the sample index of the notification's last sample; true when it gave a
+   * new spacing.
+   */
   private measureRate(hostS: number, index: number): boolean {
     const spacing = this.fit.push(hostS, index);
     if (spacing === null) return false;
