@@ -103,15 +103,15 @@ export function decodeSegment(text: string): SpoolBlock[] {
     // The block's lines, each ending in a newline: from after the header to the next header.
     const lines = complete.slice(headerEnd + 1, end);
     let count = 0;
-    let bodyParts: string[] | null = null;
+    let blank = false;
     for (let from = 0; from < lines.length; ) {
       const nl = lines.indexOf('\n', from);
       const stop = nl < 0 ? lines.length : nl;
       if (stop > from) count++;
-      else bodyParts ??= [];
+      else blank = true;
       from = stop + 1;
     }
-    if (bodyParts !== null) {
+    if (blank) {
       // Blank lines (hand-edited file): drop them so the body stays one point per line.
       const kept = lines.split('\n').filter((l) => l.length > 0);
       if (kept.length > 0) blocks.push({ rp, count: kept.length, body: kept.join('\n') });
